@@ -1,0 +1,98 @@
+// The guards of `npm test` must fail on a broken contract, naming the file and the problem.
+// Each case breaks a copy of the contract in a temp folder and runs the real tool on it.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from './support/contract.js';
+
+const redocly = join(repoRoot, 'node_modules/.bin/redocly');
+const copies: string[] = [];
+
+function copyContract(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'contract-guard-'));
+  copies.push(dir);
+  cpSync(join(repoRoot, 'openapi'), join(dir, 'openapi'), { recursive: true });
+  cpSync(join(repoRoot, 'redocly.yaml'), join(dir, 'redocly.yaml'));
+  return dir;
+}
+
+function edit(dir: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(dir, 'openapi', file);
+  const before = readFileSync(path, 'utf8');
+  const after = before.replace(from, to);
+  expect(after, `the edit of ${file} changed nothing`).not.toBe(before);
+  writeFileSync(path, after);
+}
+
+function lint(dir: string) {
+  const res = spawnSync(redocly, ['lint', '--format=stylish'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: res.status, output: `${res.stdout}${res.stderr}` };
+}
+
+afterEach(() => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('redocly lint', () => {
+  it('passes on the contract as it is', () => {
+    expect(lint(copyContract()).status).toBe(0);
+  });
+
+  it('fails on an example that does not match its schema, naming the example file', () => {
+    const dir = copyContract();
+    edit(dir, 'components/examples/OrganizationName237.yaml', '"billing_enabled": false', '"billing_enabled": "no"');
+    const { status, output } = lint(dir);
+    expect(status).not.toBe(0);
+    expect(output).toContain('components/examples/OrganizationName237.yaml');
+    expect(output).toMatch(/billing_enabled.*must be boolean/);
+  });
+
+  it('fails when an operation stops documenting 403, naming the path file and the house rule', () => {
+    const dir = copyContract();
+    edit(dir, 'paths/organization_members_{userId}.yaml', /\n {4}'403':\n {6}\$ref: [^\n]+/, '');
+    const { status, output } = lint(dir);
+    expect(status).not.toBe(0);
+    expect(output).toContain('paths/organization_members_{userId}.yaml');
+    expect(output).toContain('rule/operation-documents-401-and-403');
+  });
+
+  it('fails when a path parameter loses its example', () => {
+    const dir = copyContract();
+    edit(dir, 'paths/v2_organizations_{guid}_auditors.yaml', /\n {6}example: 0cad2557-71c4-40ed-9501-8584064b90a1/, '');
+    const { status, output } = lint(dir);
+    expect(status).not.toBe(0);
+    expect(output).toContain('paths/v2_organizations_{guid}_auditors.yaml');
+    expect(output).toContain('rule/parameter-has-example');
+  });
+
+  it('fails when a 2xx body has no example', () => {
+    const dir = copyContract();
+    edit(dir, 'paths/v2_organizations_{guid}_managers.yaml', /\n {10}examples:\n {12}Organization:\n {14}\$ref: [^\n]+\n {12}CurrentRelease:\n {14}\$ref: [^\n]+/, '');
+    const { status, output } = lint(dir);
+    expect(status).not.toBe(0);
+    expect(output).toContain('rule/media-type-has-example');
+  });
+});
+
+describe('check:generated', () => {
+  it('fails on stale committed types, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generated-guard-'));
+    copies.push(dir);
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    cpSync(join(repoRoot, 'scripts/check-generated.mjs'), join(dir, 'scripts/check-generated.mjs'));
+    cpSync(join(repoRoot, 'packages/types/src'), join(dir, 'packages/types/src'), { recursive: true });
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'types');
+    const check = () => spawnSync(process.execPath, ['scripts/check-generated.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(check().status).toBe(0);
+    const types = join(dir, 'packages/types/src/openapi.d.ts');
+    writeFileSync(types, readFileSync(types, 'utf8').replace('username: string;', 'username: number;'));
+    const res = check();
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('packages/types/src/openapi.d.ts');
+    expect(res.stderr).toContain('differs from the contract');
+  });
+});
