@@ -1,0 +1,16 @@
+export { clientCredentials, type ClientCredentialsOptions } from './auth.js';
+export {
+  createOrgMembershipClient,
+  type ApiOptions,
+  type CallOptions,
+  type CloudControllerPaths,
+  type MembersPaths,
+  type Organization,
+  type OrgMembershipClient,
+  type OrgMembershipClientOptions,
+  type Role,
+  type RoleRemoval,
+  type RoleTarget,
+} from './client.js';
+export { ApiError, unwrap } from './errors.js';
+export { parseRetryAfter, type Fetch, type RetryOptions, type TokenContext, type TokenProvider, type TransportOptions } from './fetch.js';
