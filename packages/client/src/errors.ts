@@ -18,8 +18,8 @@ export class ApiError extends Error {
     const fields: Record<string, unknown> = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const text = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
     // Only these known fields are read: a non-JSON body (an HTML error page from a proxy, say)
-    // is never copied into the message.
-    super(text('description') ?? text('message') ?? text('error_description') ?? `HTTP ${response.status} ${response.statusText}`.trim());
+    // and the status text are never copied into the message, as they may echo the request.
+    super(text('description') ?? text('message') ?? text('error_description') ?? `HTTP ${response.status}`);
     this.status = response.status;
     this.code = typeof fields.code === 'number' ? fields.code : (text('code') ?? text('error'));
     this.errorCode = text('error_code');

@@ -75,6 +75,7 @@ export function createTransport(options: TransportOptions, token?: string | Toke
     const signal = request.signal;
     let rejectedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
+      signal.throwIfAborted();
       const bearer = typeof token === 'function' ? await untilAborted(signal, Promise.resolve(token({ rejectedToken, fetch: tokenFetch }))) : token;
       const attemptRequest = new Request(request.clone(), { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       try {
@@ -85,7 +86,8 @@ export function createTransport(options: TransportOptions, token?: string | Toke
       }
       let delay: number | undefined;
       try {
-        const response = await fetch(attemptRequest);
+        // Settles on abort or timeout even if a custom fetch ignores the signal.
+        const response = await untilAborted(attemptRequest.signal, fetch(attemptRequest));
         if (response.status === 401 && typeof token === 'function' && rejectedToken === undefined) {
           rejectedToken = bearer;
           attempt--;
