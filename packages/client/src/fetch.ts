@@ -79,7 +79,8 @@ export function createTransport(options: TransportOptions, token?: string | Toke
       const bearer = typeof token === 'function' ? await untilAborted(signal, Promise.resolve(token({ rejectedToken, fetch: tokenFetch }))) : token;
       const attemptRequest = new Request(request.clone(), { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       try {
-        if (bearer !== undefined) attemptRequest.headers.set('Authorization', `Bearer ${bearer}`);
+        // `cf oauth-token` prints the token with its scheme: accept it as is.
+        if (bearer !== undefined) attemptRequest.headers.set('Authorization', `Bearer ${bearer.replace(/^bearer\s+/i, '')}`);
       } catch {
         // The runtime's message would quote the token.
         throw new TypeError('The access token has characters an HTTP header cannot carry');

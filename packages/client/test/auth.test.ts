@@ -34,6 +34,13 @@ describe('tokens', () => {
     ]);
   });
 
+  it('accepts a token that already carries the bearer scheme, as `cf oauth-token` prints it', async () => {
+    const fetch = fakeFetch(() => json(201, organization));
+    const client = createOrgMembershipClient({ cloudController: { baseUrl: CLOUD_CONTROLLER_URL, token: 'bearer eyJhbGciOi.payload.sig' }, fetch });
+    await client.roles.associate({ org: ORG_GUID, role: 'users', username: 'u' });
+    expect(authorization(fetch)).toEqual(['Bearer eyJhbGciOi.payload.sig']);
+  });
+
   it('sends no Authorization header without a token', async () => {
     const fetch = fakeFetch(memberRemoved);
     await createOrgMembershipClient({ members: { baseUrl: MEMBERS_URL }, fetch }).members.remove({ userId: USER_ID });
