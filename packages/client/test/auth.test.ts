@@ -71,6 +71,14 @@ describe('tokens', () => {
     expect(authorization(fetch)).toEqual(['Bearer stale-token', 'Bearer fresh-token']);
   });
 
+  it('does not count the retry after a 401 as one of the attempts', async () => {
+    const provider = vi.fn(async ({ rejectedToken }: { rejectedToken?: string }) => (rejectedToken ? 'fresh-token' : 'stale-token'));
+    const fetch = fakeFetch(expiredToken, () => empty(503), memberRemoved);
+    const client = createOrgMembershipClient({ members: { baseUrl: MEMBERS_URL, token: provider }, fetch, retry: { attempts: 2, baseDelayMs: 1 } });
+    await expect(client.members.remove({ userId: USER_ID })).resolves.toBeUndefined();
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
   it('throws the second 401 instead of asking again', async () => {
     const provider = vi.fn(async () => 'rejected-token');
     const fetch = fakeFetch(expiredToken, expiredToken, memberRemoved);
