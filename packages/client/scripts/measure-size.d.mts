@@ -7,6 +7,8 @@ export interface BundleSize {
 
 export function measureSize(): Promise<{
   client: BundleSize;
+  /** The package with openapi-fetch left out of the bundle. */
+  ownCode: BundleSize;
   openapiFetch: BundleSize;
   openapiFetchCreateClient: BundleSize;
   addedGzipped: number;

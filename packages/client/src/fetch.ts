@@ -56,6 +56,9 @@ function untilAborted<T>(signal: AbortSignal, promise: PromiseLike<T>, onAbort?:
   });
 }
 
+/** Frees the connection of an answer that is not passed on. */
+const discard = (response: Response) => response.body?.cancel().catch(() => {});
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return untilAborted(signal, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), () => clearTimeout(timer));
@@ -92,13 +95,13 @@ export function createTransport(options: TransportOptions, token?: string | Toke
         if (response.status === 401 && typeof token === 'function' && rejectedToken === undefined) {
           rejectedToken = bearer;
           attempt--;
-          void response.body?.cancel();
+          void discard(response);
           continue;
         }
         if ((response.status !== 429 && response.status !== 503) || attempt >= attempts) return response;
         delay = parseRetryAfter(response.headers.get('Retry-After'));
         if (delay !== undefined && delay > maxDelayMs) return response;
-        void response.body?.cancel();
+        void discard(response);
       } catch (error) {
         // A network error or this attempt's timeout; the caller's own abort is final.
         if (signal.aborted) throw signal.reason;
