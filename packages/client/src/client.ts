@@ -27,7 +27,7 @@ export interface OrgMembershipClientOptions extends TransportOptions {
   members?: ApiOptions;
 }
 
-/** Per-call options of the task methods. */
+/** Per-call options of the `roles` and `members` methods. */
 export interface CallOptions {
   /** Cancels the call at once, including a wait between retries. */
   signal?: AbortSignal;
@@ -61,7 +61,7 @@ export interface OrgMembershipClient {
     /** Removes the user from the caller's organization (the token's). */
     remove(member: { userId: string }, options?: CallOptions): Promise<void>;
   };
-  /** The typed openapi-fetch clients, for anything the task methods do not cover. */
+  /** The typed openapi-fetch clients, for anything the `roles` and `members` methods do not cover. */
   raw: {
     readonly cloudController: Client<CloudControllerPaths>;
     readonly members: Client<MembersPaths>;

@@ -35,7 +35,7 @@ export class ApiError extends Error {
 
 /**
  * Returns the data of an openapi-fetch result, or throws {@link ApiError} for any non-2xx answer.
- * The task methods use it; use it with the raw clients to get the same errors.
+ * The `roles` and `members` methods use it; use it with the raw clients to get the same errors.
  */
 export function unwrap<Data>(result: { data?: Data; error?: unknown; response: Response }): Data {
   if (!result.response.ok) throw new ApiError(result.response, result.error);

@@ -8,7 +8,7 @@ const client = createOrgMembershipClient({
 });
 const org = '6f0e3308-1340-4682-937e-7b8186f5431e';
 
-describe('task methods', () => {
+describe('roles and members methods', () => {
   it('answer the organization, the organization or undefined, and nothing', () => {
     expectTypeOf<Organization>().toEqualTypeOf<components['schemas']['OrganizationResource']>();
     expectTypeOf(client.roles.associate({ org, role: 'users', username: 'u' })).toEqualTypeOf<Promise<Organization>>();
