@@ -158,6 +158,25 @@ describe('clientCredentials', () => {
     expect(authorization(fetch).slice(1)).toEqual(Array(5).fill('Bearer shared'));
   });
 
+  it('lets one caller abort while waiting for the shared token without failing the others', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fetch = fakeFetch(async () => {
+      await gate;
+      return tokenAnswer('shared')(new Request(TOKEN_URL));
+    }, memberRemoved);
+    const client = membersClient(fetch, clientCredentials(credentials));
+    const controller = new AbortController();
+    const aborted = client.members.remove({ userId: USER_ID }, { signal: controller.signal });
+    const waiting = client.members.remove({ userId: USER_ID });
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    release();
+    await expect(waiting).resolves.toBeUndefined();
+    expect(authorization(fetch)).toEqual([null, 'Bearer shared']);
+  });
+
   it('refreshes once on a 401 and retries with the new token', async () => {
     const fetch = fakeFetch(tokenAnswer('revoked'), expiredToken, tokenAnswer('renewed'), memberRemoved);
     await membersClient(fetch, clientCredentials(credentials)).members.remove({ userId: USER_ID });
