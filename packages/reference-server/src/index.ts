@@ -1,0 +1,6 @@
+export { startServer, createRequestHandler, type ServerOptions, type RunningServer } from './server.js';
+export { mintToken, developmentJwtSecret, cloudControllerAudience, type MintTokenOptions } from './tokens.js';
+export { fixtures, type Fixtures } from './fixtures.js';
+export { SqliteStore } from './sqlite-store.js';
+export { contractEnv, type ReferenceContractEnv } from './contract-env.js';
+export * from './store.js';

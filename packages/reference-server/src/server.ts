@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { cfErrors, handleRoleRequest, sendCfError, type Authentication } from './cloud-controller.js';
+import { fixtures } from './fixtures.js';
+import { bearerToken, memberRequestId, readBody, vcapRequestId } from './http.js';
+import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
+import { RateLimiter, type RateLimit } from './rate-limit.js';
+import { SqliteStore } from './sqlite-store.js';
+import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type Store } from './store.js';
+import { InvalidTokenError, TokenVerifier, type TokenKeyOptions } from './tokens.js';
+
+export interface ServerOptions extends TokenKeyOptions {
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** SQLite file (':memory:' for throwaway servers). */
+  databasePath: string;
+  /** Load the fixtures (every example in the contract exists). */
+  seed?: boolean;
+  /** Per token (or per client address without a valid token). Default 1000 per minute. */
+  memberRateLimit?: RateLimit;
+  /** Off unless set, as in Cloud Controller. */
+  cloudControllerRateLimit?: RateLimit;
+  /** DELETE success: 204 with no body (current releases, default) or 200 with the organization (2015 releases). */
+  deleteSuccessStatus?: 200 | 204;
+  /** Feature flag values written at start (overriding the stored ones). */
+  featureFlags?: Partial<Record<FeatureFlag, boolean>>;
+  /** false: every username lookup fails as if UAA were down (→ 503 UaaUnavailable). */
+  userDirectoryAvailable?: boolean;
+  /** Bodies longer than this are rejected with the documented 400s. Default 16 KiB. */
+  maxBodyBytes?: number;
+  /** When set, member API tokens must carry this audience. */
+  memberAudience?: string;
+  /** Where unexpected faults are reported (never with tokens). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  /** Simulates a UAA outage (or its end) without a restart. */
+  setUserDirectoryAvailable(available: boolean): void;
+  close(): Promise<void>;
+}
+
+const ROLE_PATH = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)$/;
+const MEMBER_PATH = /^\/organization\/members\/([^/]+)$/;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function authenticate(req: IncomingMessage, verifier: TokenVerifier): Promise<Authentication> {
+  const bearer = bearerToken(req);
+  if (bearer.kind === 'none') return { kind: 'none' };
+  try {
+    return { kind: 'valid', token: await verifier.verify(bearer.token) };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return { kind: error.reason };
+    throw error;
+  }
+}
+
+function rateLimitKey(req: IncomingMessage, authentication: Authentication): string {
+  if (authentication.kind === 'valid' && authentication.token.userId) return `user:${authentication.token.userId}`;
+  return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+export function createRequestHandler(store: Store, options: ServerOptions) {
+  const verifier = new TokenVerifier(options);
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let directoryAvailable = options.userDirectoryAvailable ?? true;
+  const cloudController = {
+    store,
+    maxBodyBytes,
+    deleteSuccessStatus: options.deleteSuccessStatus ?? 204,
+    rateLimiter: options.cloudControllerRateLimit ? new RateLimiter(options.cloudControllerRateLimit) : undefined,
+    userDirectoryAvailable: () => directoryAvailable,
+  } as const;
+  const members = {
+    store,
+    maxBodyBytes,
+    rateLimiter: new RateLimiter(options.memberRateLimit ?? { requests: 1000, windowMs: 60_000 }),
+    audience: options.memberAudience,
+  } as const;
+
+  async function route(req: IncomingMessage, res: ServerResponse, isCloudController: boolean, requestId: string) {
+    const headers = isCloudController
+      ? { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' }
+      : { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
+    const body = await readBody(req, maxBodyBytes);
+    // An unread remainder cannot be skipped on a kept-alive connection: close it instead.
+    if (body.kind !== 'complete') res.shouldKeepAlive = false;
+
+    const roleMatch = ROLE_PATH.exec(url.pathname);
+    if (roleMatch && (req.method === 'PUT' || req.method === 'DELETE')) {
+      const authentication = await authenticate(req, verifier);
+      await handleRoleRequest(cloudController, {
+        req,
+        res,
+        headers,
+        requestId,
+        method: req.method,
+        organizationGuid: decodeSegment(roleMatch[1]!),
+        role: roleMatch[2] as OrgRole,
+        recursive: req.method === 'DELETE' && roleMatch[2] === 'users' && url.searchParams.get('recursive') === 'true',
+        authentication,
+        rateLimitKey: rateLimitKey(req, authentication),
+        body,
+      });
+      return;
+    }
+    const memberMatch = MEMBER_PATH.exec(url.pathname);
+    if (memberMatch && req.method === 'DELETE') {
+      const authentication = await authenticate(req, verifier);
+      await handleRemoveMember(members, {
+        res,
+        headers,
+        requestId,
+        userId: decodeSegment(memberMatch[1]!),
+        authentication,
+        rateLimitKey: rateLimitKey(req, authentication),
+        body,
+      });
+      return;
+    }
+    if (isCloudController) sendCfError(res, headers, cfErrors.unknownRequest());
+    else sendMemberError(res, headers, memberErrors.notFound());
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const isCloudController = (req.url ?? '').startsWith('/v2/');
+    const requestId = isCloudController ? vcapRequestId(req) : memberRequestId(req);
+    route(req, res, isCloudController, requestId).catch((error: unknown) => {
+      log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (isCloudController) {
+        sendCfError(res, { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' }, cfErrors.serviceUnavailable());
+      } else {
+        sendMemberError(res, { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' }, memberErrors.internal());
+      }
+    });
+  };
+  return {
+    handler,
+    setUserDirectoryAvailable(available: boolean) {
+      directoryAvailable = available;
+    },
+  };
+}
+
+/** Malformed HTTP never reaches the handler: answer it with the API's 400 shape, then close. */
+function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const raw = error.rawPacket ? error.rawPacket.subarray(0, 256).toString('latin1') : '';
+  const isCloudController = /^[A-Z]+ \/v2\//.test(raw);
+  const requestId = randomUUID();
+  const body = isCloudController
+    ? JSON.stringify({
+        description: 'Request invalid due to parse error: malformed HTTP request',
+        error_code: 'CF-MessageParseError',
+        code: 1001,
+      })
+    : JSON.stringify({ code: 'invalid_input', message: 'Malformed HTTP request.' });
+  const idHeader = isCloudController ? 'X-VCAP-Request-ID' : 'X-Request-Id';
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\n${idHeader}: ${requestId}\r\nX-Content-Type-Options: nosniff\r\n` +
+      `Content-Type: application/json;charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const store = new SqliteStore(options.databasePath);
+  try {
+    if (options.seed) await store.loadDataset(fixtures.datasetName, fixtures.dataset);
+    for (const flag of FEATURE_FLAGS) {
+      const value = options.featureFlags?.[flag];
+      if (value !== undefined) await store.setFeatureFlag(flag, value);
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { handler, setUserDirectoryAvailable } = createRequestHandler(store, options);
+  const server: Server = createServer({ requestTimeout: 30_000 }, handler);
+  server.on('clientError', answerClientError);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    store,
+    setUserDirectoryAvailable,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => store.close());
+      return closed;
+    },
+  };
+}

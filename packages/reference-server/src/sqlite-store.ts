@@ -1,0 +1,323 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ChangeContext,
+  Dataset,
+  DirectoryUser,
+  FeatureFlag,
+  OrgRole,
+  Organization,
+  OrganizationStatus,
+  RevokeResult,
+  RoleEvent,
+  SpaceRole,
+  Store,
+} from './store.js';
+
+// Schema migrations, applied in order; PRAGMA user_version records how many ran.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE organizations (
+    guid TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleting')),
+    quota_definition_guid TEXT NOT NULL,
+    billing_enabled INTEGER NOT NULL DEFAULT 0,
+    default_isolation_segment_guid TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    UNIQUE (username, origin)
+  );
+  CREATE TABLE org_roles (
+    organization_guid TEXT NOT NULL REFERENCES organizations (guid),
+    user_id TEXT NOT NULL REFERENCES users (id),
+    role TEXT NOT NULL CHECK (role IN ('users', 'managers', 'billing_managers', 'auditors')),
+    PRIMARY KEY (organization_guid, user_id, role)
+  );
+  CREATE TABLE spaces (
+    guid TEXT PRIMARY KEY,
+    organization_guid TEXT NOT NULL REFERENCES organizations (guid),
+    name TEXT NOT NULL
+  );
+  CREATE TABLE space_roles (
+    space_guid TEXT NOT NULL REFERENCES spaces (guid),
+    user_id TEXT NOT NULL REFERENCES users (id),
+    role TEXT NOT NULL CHECK (role IN ('developers', 'managers', 'auditors')),
+    PRIMARY KEY (space_guid, user_id, role)
+  );
+  CREATE INDEX space_roles_by_user ON space_roles (user_id);
+  CREATE TABLE feature_flags (
+    name TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL
+  );
+  CREATE TABLE members (
+    organization_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+  );
+  CREATE TABLE events (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    organization_guid TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT,
+    actor_user_id TEXT,
+    request_id TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE loaded_datasets (
+    name TEXT PRIMARY KEY,
+    loaded_at TEXT NOT NULL
+  );
+  `,
+];
+
+// Cloud Controller enables both flags by default.
+const FEATURE_FLAG_DEFAULTS: Record<FeatureFlag, boolean> = {
+  set_roles_by_username: true,
+  unset_roles_by_username: true,
+};
+
+interface OrganizationRow {
+  guid: string;
+  name: string;
+  status: OrganizationStatus;
+  quota_definition_guid: string;
+  billing_enabled: number;
+  default_isolation_segment_guid: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path);
+    // WAL with synchronous=FULL: a committed transaction is on disk before the response
+    // is written, so acknowledged writes survive a crash of the process or the machine.
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+    migrate(this.#db);
+    const db = this.#db;
+    this.#statements = {
+      usersByName: db.prepare<[string], DirectoryUser>(
+        'SELECT id, username, origin FROM users WHERE username = ? ORDER BY rowid',
+      ),
+      organization: db.prepare<[string], OrganizationRow>('SELECT * FROM organizations WHERE guid = ?'),
+      hasOrgRole: db.prepare<[string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?',
+      ),
+      featureFlag: db.prepare<[string], { enabled: number }>('SELECT enabled FROM feature_flags WHERE name = ?'),
+      setFeatureFlag: db.prepare<[string, number]>(
+        'INSERT INTO feature_flags (name, enabled) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled',
+      ),
+      grantOrgRole: db.prepare<[string, string, string]>(
+        'INSERT OR IGNORE INTO org_roles (organization_guid, user_id, role) VALUES (?, ?, ?)',
+      ),
+      revokeOrgRole: db.prepare<[string, string, string]>(
+        'DELETE FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?',
+      ),
+      orgRolesOfUser: db.prepare<[string, string], { role: string }>(
+        'SELECT role FROM org_roles WHERE organization_guid = ? AND user_id = ? ORDER BY role',
+      ),
+      spaceRolesOfUserInOrg: db.prepare<[string, string], { space_guid: string; role: string }>(
+        `SELECT r.space_guid, r.role FROM space_roles r JOIN spaces s ON s.guid = r.space_guid
+         WHERE s.organization_guid = ? AND r.user_id = ? ORDER BY r.space_guid, r.role`,
+      ),
+      revokeSpaceRole: db.prepare<[string, string, string]>(
+        'DELETE FROM space_roles WHERE space_guid = ? AND user_id = ? AND role = ?',
+      ),
+      removeMember: db.prepare<[string, string]>('DELETE FROM members WHERE organization_id = ? AND user_id = ?'),
+      event: db.prepare<[string, string, string, string | null, string | null, string, string]>(
+        `INSERT INTO events (type, organization_guid, user_id, role, actor_user_id, request_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+  }
+
+  #record(type: RoleEvent['type'], org: string, userId: string, role: string | null, context: ChangeContext): void {
+    this.#statements.event.run(type, org, userId, role, context.actorUserId ?? null, context.requestId, now());
+  }
+
+  async findUsersByUsername(username: string): Promise<DirectoryUser[]> {
+    return this.#statements.usersByName.all(username);
+  }
+
+  async findOrganization(guid: string): Promise<Organization | undefined> {
+    const row = this.#statements.organization.get(guid);
+    if (!row) return undefined;
+    return {
+      guid: row.guid,
+      name: row.name,
+      status: row.status,
+      quotaDefinitionGuid: row.quota_definition_guid,
+      billingEnabled: row.billing_enabled !== 0,
+      defaultIsolationSegmentGuid: row.default_isolation_segment_guid,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean> {
+    return this.#statements.hasOrgRole.get(organizationGuid, userId, role) !== undefined;
+  }
+
+  async getFeatureFlag(flag: FeatureFlag): Promise<boolean> {
+    const row = this.#statements.featureFlag.get(flag);
+    return row ? row.enabled !== 0 : FEATURE_FLAG_DEFAULTS[flag];
+  }
+
+  async setFeatureFlag(flag: FeatureFlag, enabled: boolean): Promise<void> {
+    this.#statements.setFeatureFlag.run(flag, enabled ? 1 : 0);
+  }
+
+  async grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
+    this.#db.transaction(() => {
+      this.#statements.grantOrgRole.run(organizationGuid, userId, role);
+      this.#record('org_role_add', organizationGuid, userId, role, context);
+    }).immediate();
+  }
+
+  async revokeOrgRole(
+    organizationGuid: string,
+    userId: string,
+    role: OrgRole,
+    recursive: boolean,
+    context: ChangeContext,
+  ): Promise<RevokeResult> {
+    return this.#db.transaction((): RevokeResult => {
+      if (role === 'users') {
+        const spaceRoles = this.#statements.spaceRolesOfUserInOrg.all(organizationGuid, userId);
+        if (spaceRoles.length > 0 && !recursive) return { ok: false, reason: 'association_not_empty' };
+        if (recursive) {
+          for (const spaceRole of spaceRoles) {
+            this.#statements.revokeSpaceRole.run(spaceRole.space_guid, userId, spaceRole.role);
+            this.#record('space_role_remove', organizationGuid, userId, `${spaceRole.space_guid}/${spaceRole.role}`, context);
+          }
+          for (const other of this.#statements.orgRolesOfUser.all(organizationGuid, userId)) {
+            if (other.role === 'users') continue;
+            this.#statements.revokeOrgRole.run(organizationGuid, userId, other.role);
+            this.#record('org_role_remove', organizationGuid, userId, other.role, context);
+          }
+        }
+      }
+      this.#statements.revokeOrgRole.run(organizationGuid, userId, role);
+      this.#record('org_role_remove', organizationGuid, userId, role, context);
+      return { ok: true };
+    }).immediate();
+  }
+
+  async removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const { changes } = this.#statements.removeMember.run(organizationId, userId);
+      this.#record('member_remove', organizationId, userId, null, context);
+      return changes > 0;
+    }).immediate();
+  }
+
+  async listOrgRoles(organizationGuid: string): Promise<Array<{ userId: string; role: OrgRole }>> {
+    return this.#db
+      .prepare<[string], { userId: string; role: OrgRole }>(
+        'SELECT user_id AS userId, role FROM org_roles WHERE organization_guid = ? ORDER BY user_id, role',
+      )
+      .all(organizationGuid);
+  }
+
+  async listSpaceRoles(organizationGuid: string): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>> {
+    return this.#db
+      .prepare<[string], { spaceGuid: string; userId: string; role: SpaceRole }>(
+        `SELECT r.space_guid AS spaceGuid, r.user_id AS userId, r.role FROM space_roles r
+         JOIN spaces s ON s.guid = r.space_guid WHERE s.organization_guid = ? ORDER BY 1, 2, 3`,
+      )
+      .all(organizationGuid);
+  }
+
+  async listMembers(organizationId: string): Promise<string[]> {
+    return this.#db
+      .prepare<[string], { user_id: string }>('SELECT user_id FROM members WHERE organization_id = ? ORDER BY user_id')
+      .all(organizationId)
+      .map((row) => row.user_id);
+  }
+
+  async listEvents(): Promise<RoleEvent[]> {
+    return this.#db
+      .prepare<[], RoleEvent>(
+        `SELECT sequence, type, organization_guid AS organizationGuid, user_id AS userId, role,
+                actor_user_id AS actorUserId, request_id AS requestId
+         FROM events ORDER BY sequence`,
+      )
+      .all();
+  }
+
+  async loadDataset(name: string, dataset: Dataset): Promise<boolean> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const already = db.prepare('SELECT 1 FROM loaded_datasets WHERE name = ?').get(name);
+      if (already) return false;
+      const insertOrg = db.prepare(
+        `INSERT INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
+           default_isolation_segment_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const org of dataset.organizations) {
+        insertOrg.run(
+          org.guid,
+          org.name,
+          org.status,
+          org.quotaDefinitionGuid,
+          org.billingEnabled ? 1 : 0,
+          org.defaultIsolationSegmentGuid,
+          org.createdAt,
+          org.updatedAt,
+        );
+      }
+      const insertUser = db.prepare('INSERT INTO users (id, username, origin) VALUES (?, ?, ?)');
+      for (const user of dataset.users) insertUser.run(user.id, user.username, user.origin);
+      for (const grant of dataset.orgRoles) {
+        this.#statements.grantOrgRole.run(grant.organizationGuid, grant.userId, grant.role);
+      }
+      const insertSpace = db.prepare('INSERT INTO spaces (guid, organization_guid, name) VALUES (?, ?, ?)');
+      for (const space of dataset.spaces) insertSpace.run(space.guid, space.organizationGuid, space.name);
+      const insertSpaceRole = db.prepare('INSERT INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)');
+      for (const grant of dataset.spaceRoles) insertSpaceRole.run(grant.spaceGuid, grant.userId, grant.role);
+      for (const [flag, enabled] of Object.entries(dataset.featureFlags)) {
+        this.#statements.setFeatureFlag.run(flag, enabled ? 1 : 0);
+      }
+      const insertMember = db.prepare('INSERT INTO members (organization_id, user_id) VALUES (?, ?)');
+      for (const member of dataset.members) insertMember.run(member.organizationId, member.userId);
+      db.prepare('INSERT INTO loaded_datasets (name, loaded_at) VALUES (?, ?)').run(name, now());
+      return true;
+    }).immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

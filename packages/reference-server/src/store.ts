@@ -1,0 +1,96 @@
+// The storage operations the handlers need. Every method is one atomic unit, and every
+// method is async so that a networked backend (PostgreSQL) can implement the same interface.
+
+export const ORG_ROLES = ['users', 'managers', 'billing_managers', 'auditors'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export const SPACE_ROLES = ['developers', 'managers', 'auditors'] as const;
+export type SpaceRole = (typeof SPACE_ROLES)[number];
+
+export const FEATURE_FLAGS = ['set_roles_by_username', 'unset_roles_by_username'] as const;
+export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
+
+export type OrganizationStatus = 'active' | 'suspended' | 'deleting';
+
+export interface Organization {
+  guid: string;
+  name: string;
+  status: OrganizationStatus;
+  quotaDefinitionGuid: string;
+  billingEnabled: boolean;
+  defaultIsolationSegmentGuid: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+/** A user in the identity directory (the part of UAA that Cloud Controller asks). */
+export interface DirectoryUser {
+  id: string;
+  username: string;
+  origin: string;
+}
+
+export interface Space {
+  guid: string;
+  organizationGuid: string;
+  name: string;
+}
+
+/** Everything a dataset load can create; used for fixtures. */
+export interface Dataset {
+  organizations: Organization[];
+  users: DirectoryUser[];
+  orgRoles: Array<{ organizationGuid: string; userId: string; role: OrgRole }>;
+  spaces: Space[];
+  spaceRoles: Array<{ spaceGuid: string; userId: string; role: SpaceRole }>;
+  featureFlags: Partial<Record<FeatureFlag, boolean>>;
+  members: Array<{ organizationId: string; userId: string }>;
+}
+
+/** Who asked for a change, recorded with it (Cloud Controller records audit events too). */
+export interface ChangeContext {
+  actorUserId: string | undefined;
+  requestId: string;
+}
+
+export interface RoleEvent {
+  sequence: number;
+  type: 'org_role_add' | 'org_role_remove' | 'space_role_remove' | 'member_remove';
+  organizationGuid: string;
+  userId: string;
+  role: string | null;
+  actorUserId: string | null;
+  requestId: string;
+}
+
+export type RevokeResult = { ok: true } | { ok: false; reason: 'association_not_empty' };
+
+export interface Store {
+  findUsersByUsername(username: string): Promise<DirectoryUser[]>;
+  findOrganization(guid: string): Promise<Organization | undefined>;
+  hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean>;
+  getFeatureFlag(flag: FeatureFlag): Promise<boolean>;
+  setFeatureFlag(flag: FeatureFlag, enabled: boolean): Promise<void>;
+  /** Idempotent: granting a role the user holds is a success. */
+  grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void>;
+  /**
+   * Idempotent. Revoking `users` while the user holds space roles in the organization
+   * fails unless `recursive`, which also revokes those space roles and the other org roles.
+   */
+  revokeOrgRole(
+    organizationGuid: string,
+    userId: string,
+    role: OrgRole,
+    recursive: boolean,
+    context: ChangeContext,
+  ): Promise<RevokeResult>;
+  /** Idempotent: returns whether the user was a member. */
+  removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean>;
+  listOrgRoles(organizationGuid: string): Promise<Array<{ userId: string; role: OrgRole }>>;
+  listSpaceRoles(organizationGuid: string): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>>;
+  listMembers(organizationId: string): Promise<string[]>;
+  listEvents(): Promise<RoleEvent[]>;
+  /** Loads the dataset once per database: a database that already holds it is left as it is. */
+  loadDataset(name: string, dataset: Dataset): Promise<boolean>;
+  close(): Promise<void>;
+}
