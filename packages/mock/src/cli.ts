@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `pnpm mock`: starts the mock, prints where the API, docs and spec are, stops on Ctrl-C.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultSpecPath, repoRoot, startMock } from './server.js';
+
+const usage = `Usage: pnpm mock [--host HOST] [--port PORT] [--dynamic] [--spec FILE] [--log] [--build-missing]
+
+  --host HOST       interface to listen on (env MOCK_HOST, default 127.0.0.1)
+  --port PORT       port, 0 = any free port (env MOCK_PORT, default 4010)
+  --dynamic         generate responses from the schemas instead of the examples
+                    (env MOCK_DYNAMIC=true)
+  --spec FILE       bundled contract (default dist/openapi.json)
+  --log             print one line per request (env MOCK_LOG=true)
+  --build-missing   first run \`pnpm check\` when the bundle or docs are missing or
+                    older than openapi/
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '') return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  return fail(`${name} must be true or false, not "${value}"`);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      dynamic: { type: 'boolean' },
+      spec: { type: 'string' },
+      log: { type: 'boolean' },
+      'build-missing': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+if (args.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+
+const host = args.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
+const portText = args.port ?? process.env.MOCK_PORT ?? '4010';
+const port = Number(portText);
+if (!/^\d+$/.test(portText) || port > 65535) fail(`port must be an integer from 0 to 65535, not "${portText}"`);
+const dynamic = args.dynamic ?? flag(process.env.MOCK_DYNAMIC, 'MOCK_DYNAMIC');
+const log = args.log ?? flag(process.env.MOCK_LOG, 'MOCK_LOG');
+const specPath = args.spec ? resolve(args.spec) : defaultSpecPath;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (args['build-missing']) {
+  const outputs = ['dist/openapi.json', 'dist/openapi.yaml', 'dist/docs/index.html'].map((p) => join(repoRoot, p));
+  const sources = Math.max(newestSource(join(repoRoot, 'openapi')), statSync(join(repoRoot, 'redocly.yaml')).mtimeMs);
+  if (outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources)) {
+    process.stdout.write('> pnpm check (the bundle or the docs are missing or out of date)\n');
+    const result = spawnSync('pnpm', ['check'], { cwd: repoRoot, stdio: 'inherit' });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+}
+
+const started = performance.now();
+let mock;
+try {
+  mock = await startMock({
+    host,
+    port,
+    dynamic,
+    specPath,
+    ...(log && { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) }),
+  });
+} catch (error) {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE') fail(`${host}:${port} is already in use: pass --port (or MOCK_PORT) to pick another port`);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const lines = [
+  `Mock of the org-membership-api contract (Prism 5.14, ${dynamic ? 'dynamic responses' : 'static examples'}), ready in ${Math.round(performance.now() - started)} ms`,
+  '',
+  `  API   ${mock.url}`,
+  ...mock.operations.map((op) => `          ${op.method.padEnd(7)}${mock.url}${op.path}`),
+  `  Docs  ${mock.docsUrl}`,
+  `  Spec  ${mock.url}/openapi.json  ${mock.url}/openapi.yaml`,
+  '',
+  'Pick a documented response with `Prefer: code=404, example=UserNotFound` or `?__code=404`.',
+  'Press Ctrl-C to stop.',
+  '',
+];
+process.stdout.write(lines.join('\n'));
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    void mock.close().then(() => {
+      process.stdout.write('Mock stopped.\n');
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
+
+/** One operation of the contract as Prism reads it. */
+export type Operation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+
+/** A response taken verbatim from the contract: status, headers and serialized example. */
+export interface DocumentedResponse {
+  status: number;
+  headers: Record<string, string | number>;
+  body: string | undefined;
+}
+
+/** Names one example of one documented response. */
+export interface ExampleRef {
+  status: number;
+  example: string;
+}
+
+/**
+ * How each API of the contract answers requests the mock rejects before or after Prism,
+ * in that API's own documented error shape.
+ */
+export interface ApiPolicy {
+  name: string;
+  /** The operations' paths start with this (the contract's route, without server base path). */
+  pathPrefix: string;
+  /** No `Authorization`, or one that is not a bearer token. */
+  missingToken: ExampleRef;
+  /** A path parameter that breaks its schema (malformed guid or uuid). */
+  invalidPathParameter: ExampleRef;
+  /** A body or query parameter that breaks its schema, or a body that is not JSON. */
+  invalidRequest: ExampleRef;
+}
+
+export const apiPolicies: ApiPolicy[] = [
+  {
+    name: 'Cloud Controller v2',
+    pathPrefix: '/v2/',
+    missingToken: { status: 401, example: 'NotAuthenticated' },
+    // Cloud Controller looks a malformed guid up like any other and answers 404.
+    invalidPathParameter: { status: 404, example: 'OrganizationNotFound' },
+    invalidRequest: { status: 400, example: 'MessageParseError' },
+  },
+  {
+    name: 'Aerospike Cloud API',
+    pathPrefix: '/organization/',
+    missingToken: { status: 401, example: 'MissingToken' },
+    invalidPathParameter: { status: 400, example: 'InvalidUserId' },
+    invalidRequest: { status: 400, example: 'InvalidUserId' },
+  },
+];
+
+export function loadOperations(specPath: string): Promise<Operation[]> {
+  return getHttpOperationsFromSpec(specPath);
+}
+
+const isJson = (mediaType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(mediaType);
+
+function findResponse(operation: Operation, status: number) {
+  return operation.responses.find((response) => response.code === String(status));
+}
+
+/** The example names the contract gives `status` of `operation`. */
+export function exampleNames(operation: Operation, status: number): string[] {
+  const content = findResponse(operation, status)?.contents?.find((c) => isJson(c.mediaType));
+  return (content?.examples ?? []).map((example) => example.key);
+}
+
+/** The status Prism answers when no particular one is asked for. */
+export function lowestSuccess(operation: Operation): number {
+  const successes = operation.responses.map((r) => Number(r.code)).filter((code) => code >= 200 && code < 300);
+  return Math.min(...successes);
+}
+
+/** Builds the contract's response `status`/`example` of `operation`, or throws naming what is missing. */
+export function documentedResponse(operation: Operation, ref: ExampleRef): DocumentedResponse {
+  const response = findResponse(operation, ref.status);
+  if (!response) throw new Error(`${operation.iid ?? operation.path}: the contract documents no ${ref.status} response`);
+  const headers: Record<string, string | number> = {};
+  for (const header of response.headers ?? []) {
+    const example = header.examples?.[0];
+    if (example && 'value' in example && (typeof example.value === 'string' || typeof example.value === 'number')) {
+      headers[header.name] = example.value;
+    }
+  }
+  const content = response.contents?.find((c) => isJson(c.mediaType));
+  if (!content) return { status: ref.status, headers, body: undefined };
+  const example = content.examples?.find((e) => e.key === ref.example);
+  if (!example || !('value' in example)) {
+    throw new Error(`${operation.iid ?? operation.path}: response ${ref.status} has no example named ${ref.example}`);
+  }
+  headers['Content-Type'] = content.mediaType;
+  return { status: ref.status, headers, body: JSON.stringify(example.value) };
+}
+
+export function policyFor(operation: Operation): ApiPolicy | undefined {
+  return apiPolicies.find((policy) => operation.path.startsWith(policy.pathPrefix));
+}
+
+/** Whether the operation declares any security requirement (an empty one means anonymous access). */
+export function requiresToken(operation: Operation): boolean {
+  const alternatives = operation.security ?? [];
+  return alternatives.length > 0 && alternatives.every((schemes) => schemes.length > 0);
+}
+
+/** Whether the operation takes a body that must be JSON. */
+export function takesJsonBody(operation: Operation): boolean {
+  const contents = operation.request?.body?.contents ?? [];
+  return contents.length > 0 && contents.every((content) => isJson(content.mediaType));
+}

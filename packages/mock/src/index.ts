@@ -1,0 +1,1 @@
+export { startMock, defaultSpecPath, maxBodyBytes, type MockOptions, type RunningMock } from './server.js';

@@ -1,0 +1,104 @@
+// Every operation's default success and every documented response, by every named example,
+// selected with Prefer and with the __code/__example query, compared with the contract.
+import { describe, expect, it } from 'vitest';
+import {
+  call,
+  defaultSuccess,
+  examplePath,
+  examplesOf,
+  expectDocumentedHeaders,
+  ops,
+  responses,
+  validBody,
+  validRequest,
+  type Operation,
+  type Response,
+} from './helpers.js';
+
+interface Selection {
+  op: Operation;
+  status: number;
+  response: Response;
+  /** The example's name; none for a response without a body. */
+  name: string | undefined;
+  value: unknown;
+  label: string;
+}
+
+const selections = ops.flatMap((op) =>
+  responses(op).flatMap(([status, response]): Selection[] => {
+    const examples = examplesOf(response);
+    return examples.length
+      ? examples.map(([name, value]) => ({ op, status, response, name, value, label: `${op.operationId} ${status} ${name}` }))
+      : [{ op, status, response, name: undefined, value: undefined, label: `${op.operationId} ${status} (no body)` }];
+  }),
+);
+
+describe('default success', () => {
+  it.each(ops.map((op) => [op.operationId, op] as const))('%s answers its lowest 2xx with the first example', async (_, op) => {
+    const [status, response] = defaultSuccess(op);
+    const answer = await validRequest(op);
+    expect(answer.status).toBe(status);
+    const first = examplesOf(response)[0];
+    if (first) {
+      expect(answer.json).toEqual(first[1]);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    } else {
+      expect(answer.text).toBe('');
+    }
+    expect(expectDocumentedHeaders(response, answer.headers)).toEqual([]);
+  });
+});
+
+describe('Prefer: code=…, example=…', () => {
+  it.each(selections.map((s) => [s.label, s] as const))('%s', async (_, { op, status, response, name, value }) => {
+    const prefer = name ? `code=${status}, example=${name}` : `code=${status}`;
+    const answer = await validRequest(op, { prefer });
+    expect(answer.status).toBe(status);
+    if (name) {
+      expect(answer.json).toEqual(value);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    } else {
+      expect(answer.text).toBe('');
+      expect(answer.headers.get('content-type')).toBeNull();
+    }
+    expect(expectDocumentedHeaders(response, answer.headers)).toEqual([]);
+  });
+});
+
+describe('?__code=…&__example=…', () => {
+  it.each(selections.map((s) => [s.label, s] as const))('%s', async (_, { op, status, name, value }) => {
+    const query = new URLSearchParams({ __code: String(status), ...(name && { __example: name }) });
+    const body = validBody(op);
+    const answer = await call(op.method, `${examplePath(op)}?${query}`, {
+      headers: { authorization: 'bearer t', ...(body && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body }),
+    });
+    expect(answer.status).toBe(status);
+    if (name) expect(answer.json).toEqual(value);
+    else expect(answer.text).toBe('');
+  });
+});
+
+describe('selection errors', () => {
+  const put = ops.find((op) => op.operationId === 'associateUserWithOrganizationByUsername')!;
+
+  it('names the examples when the asked-for one does not exist (Prism would fall back to a success)', async () => {
+    const answer = await validRequest(put, { prefer: 'code=404, example=NoSuchExample' });
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.json).toMatchObject({ detail: expect.stringContaining('OrganizationNotFound, UserNotFound, UserWithOriginNotFound') });
+  });
+
+  it('refuses a status the operation does not document', async () => {
+    const answer = await validRequest(put, { prefer: 'code=418' });
+    expect(answer.status).toBe(404);
+    expect(answer.json).toMatchObject({ detail: 'Requested status code 418 is not defined in the document.' });
+  });
+
+  it('refuses a Prefer it cannot read', async () => {
+    const answer = await validRequest(put, { prefer: 'code=abc' });
+    expect(answer.status).toBe(422);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
