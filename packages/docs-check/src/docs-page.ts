@@ -1,0 +1,144 @@
+// Opens the served docs in Chromium and checks what a reader sees: every operation of the
+// bundle is listed and opens, its published example values are on its section, and the
+// page logs no console errors and fetches nothing from other hosts.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser } from './chromium.js';
+import { listOperations, type OpenApiDocument } from './operations.js';
+
+export interface DocsPageReport {
+  operations: string[];
+  /** Operations of the bundle with no link on the page (method + path). */
+  missingOperations: string[];
+  /** Operations whose link exists but whose section did not open. */
+  unopenedOperations: string[];
+  missingExamples: Array<{ operation: string; value: string }>;
+  consoleErrors: string[];
+  /** Requests to hosts other than the docs server (blocked: the docs must work offline). */
+  externalRequests: string[];
+  screenshots: string[];
+}
+
+// Redoc's footer logo is the one asset the standalone page always loads from Redocly's CDN.
+// Readers with internet get it from there; here it is answered locally so that a console
+// error means a problem of our page.
+const redocFooterLogo = /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg$/;
+const placeholderSvg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>';
+
+const normalize = (text: string) => text.replace(/\s+/g, '').toLowerCase();
+const label = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
+
+async function linksByText(page: Page): Promise<Map<string, string>> {
+  const anchors = await page.$$eval('a[href^="#/"]', (as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })));
+  const links = new Map<string, string>();
+  for (const { href, text } of anchors) if (!links.has(normalize(text))) links.set(normalize(text), href);
+  return links;
+}
+
+// The overview's operation lists render after hydration: wait until their links stop changing.
+async function waitForOperationLinks(page: Page): Promise<void> {
+  await page.locator('a[href^="#/"]').first().waitFor({ state: 'attached' });
+  let previous = -1;
+  for (let i = 0; i < 20; i++) {
+    const count = await page.locator('a[href^="#/"]').count();
+    if (count === previous) return;
+    previous = count;
+    await page.waitForTimeout(250);
+  }
+}
+
+export async function checkDocsPage(options: {
+  docsUrl: string;
+  bundle: OpenApiDocument;
+  screenshotDir?: string;
+  timeoutMs?: number;
+}): Promise<DocsPageReport> {
+  const timeout = options.timeoutMs ?? 5_000;
+  const operations = listOperations(options.bundle);
+  const report: DocsPageReport = {
+    operations: operations.map(label),
+    missingOperations: [],
+    unopenedOperations: [],
+    missingExamples: [],
+    consoleErrors: [],
+    externalRequests: [],
+    screenshots: [],
+  };
+  const docsOrigin = new URL(options.docsUrl).origin;
+  const browser = await openBrowser();
+  try {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(timeout);
+    page.on('console', (message) => {
+      if (message.type() === 'error') report.consoleErrors.push(message.text());
+    });
+    page.on('crash', () => report.consoleErrors.push('page crashed'));
+    page.on('pageerror', (error) => report.consoleErrors.push(`uncaught: ${error.message}`));
+    await page.route(
+      (url) => url.protocol.startsWith('http') && url.origin !== docsOrigin,
+      async (route) => {
+        const url = route.request().url();
+        if (redocFooterLogo.test(url)) return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg });
+        report.externalRequests.push(url);
+        return route.abort('blockedbyclient');
+      },
+    );
+
+    const response = await page.goto(options.docsUrl, { waitUntil: 'load' });
+    if (!response?.ok()) throw new Error(`GET ${options.docsUrl} answered ${response?.status() ?? 'nothing'}`);
+    await page.waitForLoadState('networkidle');
+    await waitForOperationLinks(page);
+    if (options.screenshotDir) {
+      await mkdir(options.screenshotDir, { recursive: true });
+      const file = join(options.screenshotDir, 'overview.png');
+      await page.screenshot({ path: file, fullPage: true });
+      report.screenshots.push(file);
+    }
+
+    const links = await linksByText(page);
+    for (const operation of operations) {
+      const href = links.get(normalize(`${operation.method}${operation.path}`));
+      if (!href) {
+        report.missingOperations.push(label(operation));
+        continue;
+      }
+      // What a click on the link does; setting the hash directly keeps working once the
+      // overview is no longer on screen.
+      await page.evaluate((hash) => {
+        window.location.hash = hash;
+      }, href);
+      const section = page.locator(`[data-section-id="${href.slice(1)}"]`);
+      try {
+        await section.locator('h1, h2, h3', { hasText: operation.summary }).first().waitFor({ state: 'visible' });
+      } catch {
+        report.unopenedOperations.push(label(operation));
+        continue;
+      }
+      const text = await section.innerText();
+      for (const value of operation.exampleValues) {
+        if (!text.includes(value)) report.missingExamples.push({ operation: label(operation), value });
+      }
+      if (options.screenshotDir && report.screenshots.length === 1) {
+        const file = join(options.screenshotDir, `${operation.operationId}.png`);
+        await section.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: file });
+        report.screenshots.push(file);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return report;
+}
+
+/** Problems as lines a person can act on (empty when the page is fine). */
+export function describeProblems(report: DocsPageReport): string[] {
+  return [
+    ...report.missingOperations.map((op) => `not listed on the page: ${op}`),
+    ...report.unopenedOperations.map((op) => `listed but its section does not open: ${op}`),
+    ...report.missingExamples.map(({ operation, value }) => `example value not visible for ${operation}: ${value}`),
+    ...report.consoleErrors.map((text) => `console error: ${text}`),
+    ...report.externalRequests.map((url) => `request to another host: ${url}`),
+  ];
+}
