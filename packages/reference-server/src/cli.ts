@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
 import { developmentJwtSecret } from './tokens.js';
@@ -31,6 +32,8 @@ function rateLimit(value: string | undefined, name: string): RateLimit | undefin
 let parsed;
 try {
   parsed = parseArgs({
+    // `pnpm run x -- --flag` passes the `--` through.
+    args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
@@ -66,7 +69,8 @@ const keyConfigured = Boolean(env['JWT_SECRET'] || env['JWT_PUBLIC_KEY'] || env[
 const server = await startServer({
   host: parsed.host ?? env['HOST'] ?? '127.0.0.1',
   port,
-  databasePath: parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db',
+  // pnpm runs this in the package folder; relative paths mean the caller's folder (INIT_CWD).
+  databasePath: resolve(env['INIT_CWD'] ?? process.cwd(), parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db'),
   seed: parsed.seed ?? env['SEED'] === '1',
   deleteSuccessStatus: deleteResponse === '200' ? 200 : 204,
   memberRateLimit: rateLimit(parsed['member-rate-limit'] ?? env['MEMBER_RATE_LIMIT'], '--member-rate-limit'),

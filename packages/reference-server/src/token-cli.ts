@@ -7,6 +7,8 @@ Signs with JWT_SECRET (default: the development secret). Prints the token.`;
 let values;
 try {
   values = parseArgs({
+    // `pnpm run x -- --flag` passes the `--` through.
+    args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
     options: {
       scopes: { type: 'string' },
       user: { type: 'string' },

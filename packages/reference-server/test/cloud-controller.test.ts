@@ -206,7 +206,7 @@ describe('authentication', () => {
   });
 
   it('answers NotAuthenticated without a bearer token', async () => {
-    for (const headers of [{}, { Authorization: `Basic ${admin}` }, { Authorization: 'bearer' }, { Authorization: admin }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: `Basic ${admin}` }, { Authorization: 'bearer' }, { Authorization: admin }]) {
       const response = await put(headers);
       expect(response.status).toBe(401);
       expect(response.json).toEqual({ description: 'Authentication error', error_code: 'CF-NotAuthenticated', code: 10002 });

@@ -47,7 +47,7 @@ describe('errors', () => {
     server.call('DELETE', memberPath(userId), { headers });
 
   it('401 missing_token without a bearer token', async () => {
-    for (const headers of [{}, { Authorization: `Basic ${member}` }, { Authorization: 'Bearer ' }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: `Basic ${member}` }, { Authorization: 'Bearer ' }]) {
       const response = await del(headers);
       expect(response.status).toBe(401);
       expect(response.json).toEqual({ code: 'missing_token', message: 'The access token is missing.' });
