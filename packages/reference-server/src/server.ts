@@ -197,7 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const { handler, setUserDirectoryAvailable } = createRequestHandler(store, options);
-  const server: Server = createServer({ requestTimeout: 30_000 }, handler);
+  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, handler);
   server.on('clientError', answerClientError);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
