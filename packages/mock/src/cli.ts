@@ -52,8 +52,9 @@ if (args.help) {
   process.exit(0);
 }
 
-const host = args.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
-const portText = args.port ?? process.env.MOCK_PORT ?? '4010';
+// An empty variable counts as unset.
+const host = args.host ?? (process.env.MOCK_HOST || '127.0.0.1');
+const portText = args.port ?? (process.env.MOCK_PORT || '4010');
 const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535) fail(`port must be an integer from 0 to 65535, not "${portText}"`);
 const dynamic = args.dynamic ?? flag(process.env.MOCK_DYNAMIC, 'MOCK_DYNAMIC');

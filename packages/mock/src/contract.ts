@@ -28,8 +28,8 @@ export interface ApiPolicy {
   missingToken: ExampleRef;
   /** A path parameter that breaks its schema (malformed guid or uuid). */
   invalidPathParameter: ExampleRef;
-  /** A body or query parameter that breaks its schema, or a body that is not JSON. */
-  invalidRequest: ExampleRef;
+  /** A body or query parameter that breaks its schema, or a body that is not JSON; none: Prism's pick. */
+  invalidRequest?: ExampleRef;
 }
 
 export const apiPolicies: ApiPolicy[] = [
@@ -46,7 +46,6 @@ export const apiPolicies: ApiPolicy[] = [
     pathPrefix: '/organization/',
     missingToken: { status: 401, example: 'MissingToken' },
     invalidPathParameter: { status: 400, example: 'InvalidUserId' },
-    invalidRequest: { status: 400, example: 'InvalidUserId' },
   },
 ];
 

@@ -10,7 +10,9 @@ import {
   NOT_FOUND,
   ProblemJsonError,
   type IHttpConfig,
+  UNPROCESSABLE_ENTITY,
   type IHttpRequest,
+  type IHttpResponse,
 } from '@stoplight/prism-http';
 // Prism's own reading of `Prefer` / `__code`; the package exports only its server, whose
 // request pipeline this module replaces, so the helper is imported from its file.
@@ -79,19 +81,30 @@ const payloadTooLarge = (): Reply =>
 /** A bearer token in any letter case (`bearer` is what the cf CLI sends). */
 const bearerToken = /^bearer +\S/i;
 
+/** Past this much, an oversized body is no longer drained but the connection closed. */
+const maxDrainBytes = 16 * 1024 * 1024;
+
+/**
+ * Reads the body up to maxBodyBytes. Past that it settles at once with 'too-large' (so the
+ * answer goes out without waiting) and drains the rest, so that the client is not reset
+ * before it has read that answer.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBodyBytes) return Promise.resolve('too-large');
+  if (declared > maxDrainBytes) return Promise.resolve('too-large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = declared > maxBodyBytes;
+    if (tooLarge) resolve('too-large');
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        req.removeAllListeners('data');
-        req.pause();
+      if (size > maxDrainBytes) req.socket.destroy();
+      else if (!tooLarge && size > maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
         resolve('too-large');
-      } else chunks.push(chunk);
+      } else if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
@@ -127,7 +140,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     const policy = policyFor(operation);
     if (!policy) throw new Error(`${operation.method.toUpperCase()} ${operation.path}: no API policy (known prefixes: ${apiPolicies.map((p) => p.pathPrefix).join(', ')})`);
     const responses = new Map<string, DocumentedResponse>();
+    if (takesJsonBody(operation) && !policy.invalidRequest) throw new Error(`${operation.iid}: takes a body but ${policy.name} has no error for an invalid one`);
     for (const ref of [policy.missingToken, policy.invalidPathParameter, policy.invalidRequest]) {
+      if (!ref) continue;
       responses.set(`${ref.status}/${ref.example}`, documentedResponse(operation, ref));
     }
     prepared.set(operation, responses);
@@ -155,20 +170,30 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
     const raw = await readBody(req);
     if (raw === 'too-large') {
-      return operation && policy && takesJsonBody(operation) ? documented(operation, policy.invalidRequest) : payloadTooLarge();
+      return operation && policy?.invalidRequest && takesJsonBody(operation) ? documented(operation, policy.invalidRequest) : payloadTooLarge();
     }
     if (operation && policy && requiresToken(operation) && !bearerToken.test(req.headers.authorization ?? '')) {
       return documented(operation, policy.missingToken);
     }
 
-    const headers = req.headers as Record<string, string>;
-    const input: IHttpRequest = {
-      method: method as IHttpRequest['method'],
-      url: { path: match?.path ?? pathname, query: query(search) },
-      headers,
-      body: raw.length > 0 ? raw.toString('utf8') : null,
-    };
-    if (operation && policy && takesJsonBody(operation) && raw.length > 0) {
+    const routedPath = match?.path ?? pathname;
+    try {
+      decodeURIComponent(routedPath);
+    } catch {
+      // Prism would throw URIError (a 500) on a broken percent-encoding.
+      return operation && policy ? documented(operation, policy.invalidPathParameter) : problem(ProblemJsonError.fromTemplate(UNPROCESSABLE_ENTITY, 'The path is not valid percent-encoding.'));
+    }
+
+    let headers = req.headers as Record<string, string>;
+    let body: unknown = raw.length > 0 ? raw.toString('utf8') : null;
+    if (operation && !operation.request?.body) {
+      // Like most servers, ignore a body the operation does not take (Prism would answer 415).
+      body = null;
+      const { 'content-type': _type, 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = headers;
+      headers = rest;
+    }
+    const input: IHttpRequest = { method: method as IHttpRequest['method'], url: { path: routedPath, query: query(search) }, headers, body };
+    if (operation && policy?.invalidRequest && takesJsonBody(operation) && raw.length > 0) {
       // Cloud Controller parses the body as JSON whatever the Content-Type says (its own
       // published examples send JSON as application/x-www-form-urlencoded).
       try {
@@ -202,15 +227,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     if (operation && policy && errors.length > 0) {
       const ref = errors.some((e) => e.path?.[0] === 'path') ? policy.invalidPathParameter : policy.invalidRequest;
       const violations = JSON.stringify(errors.map((e) => ({ location: ['request', ...(e.path ?? [])], code: e.code, message: e.message })));
-      return { ...documented(operation, ref), violations };
+      // Without a policy for this kind of error, Prism's own pick (the first 400 example) stands.
+      if (ref) return { ...documented(operation, ref), violations };
+      return { ...reply(output), violations };
     }
-    const { 'Content-type': contentType, ...outHeaders } = output.headers as Record<string, string | number>;
-    let body: string | undefined;
-    if (output.statusCode !== 204 && output.body !== undefined) {
-      body = typeof output.body === 'string' ? output.body : JSON.stringify(output.body);
-      if (contentType !== undefined) outHeaders['Content-Type'] = contentType;
-    }
-    return { status: output.statusCode, headers: outHeaders, body };
+    return reply(output);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -241,7 +262,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     }
     const headers: Record<string, string | number> = origin ? { ...reply.headers, ...corsHeaders(req) } : { ...reply.headers };
     if (reply.violations) headers['sl-violations'] = reply.violations;
-    if (!req.complete) headers.Connection = 'close';
+    if (Number(req.headers['content-length'] ?? 0) > maxDrainBytes) headers.Connection = 'close';
     headers['Content-Length'] = reply.body === undefined ? 0 : Buffer.byteLength(reply.body);
     res.writeHead(reply.status, headers);
     res.end(reply.body);
@@ -273,6 +294,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         server.closeAllConnections();
       }),
   };
+}
+
+/** Prism's answer as sent: no body and no content type on 204. */
+function reply(output: IHttpResponse): Reply {
+  const { 'Content-type': contentType, ...headers } = (output.headers ?? {}) as Record<string, string | number>;
+  if (output.statusCode === 204 || output.body === undefined) return { status: output.statusCode, headers, body: undefined };
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
+  return { status: output.statusCode, headers, body: typeof output.body === 'string' ? output.body : JSON.stringify(output.body) };
 }
 
 /** What Prism's own server sends for cross-origin requests (browsers send `Origin`). */

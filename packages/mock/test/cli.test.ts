@@ -1,0 +1,84 @@
+// `pnpm mock`: flags and environment, the banner, clean stop on Ctrl-C (SIGINT), clear errors.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+function startCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: packageDir,
+    env: { ...process.env, MOCK_HOST: '', MOCK_PORT: '', MOCK_DYNAMIC: '', MOCK_LOG: '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const banner = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => stdout.includes('Press Ctrl-C to stop.') && resolve(stdout));
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  banner.catch(() => undefined); // awaited only by the tests that expect a start
+  return { child, banner, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('pnpm mock', () => {
+  it('prints the API, docs and spec URLs, answers, and stops cleanly on SIGINT', async () => {
+    const cli = startCli(['--port', '0']);
+    const banner = await cli.banner;
+    const api = /API +(http:\/\/127\.0\.0\.1:\d+)\n/.exec(banner)?.[1];
+    expect(api).toBeDefined();
+    expect(banner).toContain(`Docs  ${api}/docs/`);
+    expect(banner).toContain(`${api}/openapi.json`);
+    expect(banner).toContain(`DELETE ${api}/organization/members/{userId}`);
+    expect(banner).toContain('static examples');
+    const answer = await fetch(`${api}/organization/members/3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34`, {
+      method: 'DELETE',
+      headers: { authorization: 'bearer t' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(answer.status).toBe(204);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toContain('Mock stopped.');
+    await expect(fetch(api!, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+  });
+
+  it('takes host, port, dynamic mode and request logging from the environment', async () => {
+    const cli = startCli([], { MOCK_HOST: '127.0.0.1', MOCK_PORT: '0', MOCK_DYNAMIC: 'true', MOCK_LOG: '1' });
+    const banner = await cli.banner;
+    expect(banner).toContain('dynamic responses');
+    const api = /API +(\S+)\n/.exec(banner)![1]!;
+    await fetch(`${api}/organization/members/not-a-uuid`, {
+      method: 'DELETE',
+      headers: { authorization: 'bearer secret-token-value' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    const { stdout } = cli.output();
+    expect(stdout).toMatch(/DELETE \/organization\/members\/not-a-uuid 400 [\d.]+ ms/);
+    expect(stdout).not.toContain('secret-token-value');
+  });
+
+  it('refuses a port that is not a number', async () => {
+    const cli = startCli(['--port', 'http']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toContain('port must be an integer from 0 to 65535, not "http"');
+  });
+
+  it('says which port is taken and how to pick another', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const cli = startCli(['--port', String(port)]);
+      expect(await cli.exited).toBe(2);
+      expect(cli.output().stderr).toContain(`127.0.0.1:${port} is already in use: pass --port (or MOCK_PORT)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

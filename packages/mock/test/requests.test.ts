@@ -1,0 +1,169 @@
+// What clients send: form-encoded JSON on v2, invalid bodies and parameters, oversized
+// bodies, unknown routes. Every answer is a documented 4xx in the API's own error shape
+// (or Prism's problem+json where the contract documents none), never a 500 or a hang.
+import { request as httpRequest } from 'node:http';
+import { describe, expect, it, inject } from 'vitest';
+import { maxBodyBytes } from '../src/index.js';
+import { call, defaultSuccess, exampleOf, examplePath, isCloudController, ops } from './helpers.js';
+
+const cfOps = ops.filter(isCloudController);
+const members = ops.find((op) => op.operationId === 'removeOrgMember')!;
+const deleteUsers = ops.find((op) => op.operationId === 'disassociateUserWithOrganizationByUsername')!;
+const auth = { authorization: 'bearer t' };
+const json = { ...auth, 'content-type': 'application/json' };
+const form = { ...auth, 'content-type': 'application/x-www-form-urlencoded' };
+
+describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) => {
+  const [successStatus] = defaultSuccess(op);
+  const parseError = exampleOf(op, 400, 'MessageParseError');
+  const path = examplePath(op);
+
+  it.each([
+    ['application/x-www-form-urlencoded', form],
+    ['text/plain', { ...auth, 'content-type': 'text/plain' }],
+    ['application/json; charset=utf-8', { ...auth, 'content-type': 'application/json; charset=utf-8' }],
+  ])('parses a JSON body sent as %s, as Cloud Controller does', async (_, headers) => {
+    const answer = await call(op.method, path, { headers, body: '{\n  "username": "user@example.com"\n}' });
+    expect(answer.status).toBe(successStatus);
+  });
+
+  it('takes origin next to username', async () => {
+    const answer = await call(op.method, path, { headers: json, body: '{"username":"user@example.com","origin":"ldap"}' });
+    expect(answer.status).toBe(successStatus);
+  });
+
+  it.each([
+    ['a form body that is not JSON', form, 'username=user%40example.com'],
+    ['malformed JSON', json, '{"username": '],
+    ['no body', json, undefined],
+    ['an empty object', json, '{}'],
+    ['an unknown field', json, '{"username":"user@example.com","orgin":"ldap"}'],
+    ['a number for username', json, '{"username":42}'],
+    ['an empty username', json, '{"username":""}'],
+    ['a username over 255 characters', json, JSON.stringify({ username: 'u'.repeat(256) })],
+    ['a JSON array', json, '[{"username":"user@example.com"}]'],
+    ['a JSON string', form, '"user@example.com"'],
+    ['null', json, 'null'],
+  ])('answers 400 MessageParseError to %s', async (_, headers, body) => {
+    const answer = await call(op.method, path, { headers, ...(body !== undefined && { body }) });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual(parseError);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('says which rule the body broke in sl-violations, as Prism does', async () => {
+    const answer = await call(op.method, path, { headers: json, body: '{"username":"user@example.com","orgin":"ldap"}' });
+    expect(JSON.parse(answer.headers.get('sl-violations') ?? '[]')).toEqual([
+      expect.objectContaining({ location: ['request', 'body'], code: 'additionalProperties', message: expect.stringContaining("'orgin'") }),
+    ]);
+  });
+
+  it.each(['not-a-guid', '6f0e3308-1340-4682-937e', '6f0e3308134046828937e7b8186f5431e0'])(
+    'answers 404 OrganizationNotFound to the malformed guid %s, as Cloud Controller does',
+    async (guid) => {
+      const answer = await call(op.method, op.path.replace('{guid}', guid), { headers: json, body: '{"username":"user@example.com"}' });
+      expect(answer.status).toBe(404);
+      expect(answer.json).toEqual(exampleOf(op, 404, 'OrganizationNotFound'));
+    },
+  );
+
+  it(`answers 400 quickly to a body over ${maxBodyBytes} bytes`, async () => {
+    const started = performance.now();
+    const answer = await call(op.method, path, { headers: json, body: JSON.stringify({ username: 'u'.repeat(maxBodyBytes) }) });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual(parseError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('DELETE users ?recursive', () => {
+  const path = examplePath(deleteUsers).split('?')[0]!;
+  const body = '{"username":"user@example.com"}';
+
+  it.each(['true', 'false'])('takes recursive=%s', async (value) => {
+    expect((await call('DELETE', `${path}?recursive=${value}`, { headers: json, body })).status).toBe(200);
+  });
+
+  it('answers 400 MessageParseError to recursive=maybe', async () => {
+    const answer = await call('DELETE', `${path}?recursive=maybe`, { headers: json, body });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual(exampleOf(deleteUsers, 400, 'MessageParseError'));
+  });
+});
+
+describe('removeOrgMember', () => {
+  it.each(['not-a-uuid', '3f2b8c1e6d4a4f7b9e2c1a5d7b9c0e34xx', '%00'])('answers 400 InvalidUserId to the user id %s', async (userId) => {
+    const answer = await call('DELETE', `/organization/members/${userId}`, { headers: auth });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual(exampleOf(members, 400, 'InvalidUserId'));
+    expect(answer.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('is also served under the API base path /v1, as clients configured for api.aerospike.com/v1 call it', async () => {
+    const answer = await call('DELETE', `/v1${examplePath(members)}`, { headers: auth });
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe('');
+  });
+
+  it('ignores a body, which the operation does not take', async () => {
+    const answer = await call('DELETE', examplePath(members), { headers: { ...auth, 'content-type': 'text/plain' }, body: 'anything' });
+    expect(answer.status).toBe(204);
+  });
+
+  it(`answers 413 problem+json to a body over ${maxBodyBytes} bytes (the contract documents no body here)`, async () => {
+    const answer = await call('DELETE', examplePath(members), { headers: auth, body: 'x'.repeat(maxBodyBytes + 1) });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
+
+describe('anything else', () => {
+  it('answers Prism 404 problem+json to an unknown route', async () => {
+    const answer = await call('GET', '/v2/organizations', { headers: auth });
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('answers Prism 405 problem+json to a method the route lacks', async () => {
+    const answer = await call('POST', examplePath(deleteUsers), { headers: json, body: '{"username":"u"}' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('answers a streamed (chunked) oversized body with 400 and drains the rest', async () => {
+    const url = new URL(examplePath(deleteUsers), inject('mockUrl'));
+    const status = await new Promise<number>((resolve, reject) => {
+      // Node frames a DELETE body only when told to.
+      const headers = { ...json, 'transfer-encoding': 'chunked' };
+      const req = httpRequest(url, { method: 'DELETE', headers, timeout: 5_000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.on('timeout', () => reject(new Error('timed out')));
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64) {
+          sent += 1;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(400);
+  });
+
+  it('does not answer 500 to broken input of any kind', async () => {
+    const attempts = [
+      call('PUT', examplePath(cfOps[0]!), { headers: { ...json, prefer: 'dynamic=maybe' }, body: '{"username":"u"}' }),
+      call('PUT', `${examplePath(cfOps[0]!)}?__code=999`, { headers: json, body: '{"username":"u"}' }),
+      call('PUT', '/v2/organizations/%E0%A4%A/users', { headers: json, body: '{"username":"u"}' }),
+      call('DELETE', '/organization/members/%', { headers: auth }),
+      call('PUT', examplePath(cfOps[0]!), { headers: { ...json, accept: 'application/xml' }, body: '{"username":"u"}' }),
+      call('PUT', examplePath(cfOps[0]!), { headers: json, body: '\u0000\uffff' }),
+    ];
+    for (const answer of await Promise.all(attempts)) expect(answer.status, answer.text).toBeLessThan(500);
+  });
+});
