@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './ensure-chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -46,6 +47,11 @@ const pnpm = pnpmBinary();
 if (needsInstall()) {
   console.log('> pnpm install --frozen-lockfile');
   const status = run(pnpm, ['install', '--frozen-lockfile']);
+  if (status !== 0) process.exit(status);
+}
+// The docs test drives Debian's Chromium.
+if (script === 'test:all') {
+  const status = ensureChromium();
   if (status !== 0) process.exit(status);
 }
 // Everything below runs with the workspace's pnpm first on PATH.
