@@ -4,6 +4,8 @@ export default defineProject({
   test: {
     name: 'contract-source',
     include: ['**/*.test.ts'],
+    // Starts the mock on a free port for published-requests.test.ts.
+    globalSetup: ['../packages/mock/test/global-setup.ts'],
     typecheck: {
       enabled: true,
       include: ['**/*.test-d.ts'],

@@ -1,6 +1,7 @@
 // Every operation's default success and every documented response, by every named example,
 // selected with Prefer and with the __code/__example query, compared with the contract.
-import { describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { describe, expect, inject, it } from 'vitest';
 import {
   call,
   defaultSuccess,
@@ -101,4 +102,29 @@ describe('selection errors', () => {
     expect(answer.status).toBe(422);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
   });
+});
+
+describe('204', () => {
+  it.each(selections.filter((s) => s.status === 204).map((s) => [s.label, s] as const))(
+    '%s: no body and no Content-Type, also for a client that sends no Accept header',
+    async (_, { op }) => {
+      const body = validBody(op);
+      const headers: Record<string, string> = {
+        authorization: 'bearer t',
+        prefer: 'code=204',
+        ...(body && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      };
+      // node:http adds no Accept header (fetch would send */*).
+      const answer = await new Promise<{ status: number; contentType: string | undefined; text: string }>((resolve, reject) => {
+        const req = httpRequest(new URL(examplePath(op), inject('mockUrl')), { method: op.method, headers, timeout: 5_000 }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(answer).toEqual({ status: 204, contentType: undefined, text: '' });
+    },
+  );
 });
