@@ -36,16 +36,18 @@ async function linksByText(page: Page): Promise<Map<string, string>> {
   return links;
 }
 
-// The overview's operation lists render after hydration: wait until their links stop changing.
+// The overview's operation lists render after hydration, and only once scrolled into view:
+// scroll down as a reader would until their links stop changing.
 async function waitForOperationLinks(page: Page): Promise<void> {
-  await page.locator('a[href^="#/"]').first().waitFor({ state: 'attached' });
   let previous = -1;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const count = await page.locator('a[href^="#/"]').count();
-    if (count === previous) return;
+    if (count > 0 && count === previous) break;
     previous = count;
     await page.waitForTimeout(250);
   }
+  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 export async function checkDocsPage(options: {
