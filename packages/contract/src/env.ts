@@ -1,0 +1,85 @@
+/**
+ * What the checks need to know about the server under test: tokens, and the guids, usernames
+ * and user ids that exist there. Every field has an environment variable (the name in
+ * `contractEnvVariables`) and a CLI flag (the same name, lowercase with dashes:
+ * CF_ADMIN_TOKEN → --cf-admin-token). Prefer the environment for tokens.
+ */
+export interface ContractEnv {
+  /** `cloud_controller.admin` token (successes, 400, 404). */
+  cfAdminToken?: string;
+  /** Token with neither `cloud_controller.admin` nor `.write` (→ 403 InsufficientScope on PUT). */
+  cfReadOnlyToken?: string;
+  /** `cloud_controller.write` token of a user who is not an Org Manager of CF_ORG_GUID (→ 403 NotAuthorized on DELETE). */
+  cfWriteWithoutRoleToken?: string;
+  /** Token whose Cloud Controller rate limit the checks may use up (→ 429). Without it 429 is skipped. */
+  cfRateLimitToken?: string;
+  /** An organization the admin may change. */
+  cfOrgGuid?: string;
+  /** A guid no organization has. */
+  cfUnknownOrgGuid?: string;
+  /** A user that exists in exactly one origin. */
+  cfUsername?: string;
+  /** A username no origin knows. */
+  cfUnknownUsername?: string;
+  /** A username that exists in several origins (→ 400 UserIsInMultipleOrigins). */
+  cfMultiOriginUsername?: string;
+  /** A user holding space roles in CF_SPACE_ROLES_ORG_GUID (→ 400 AssociationNotEmpty). The workflow removes them. */
+  cfSpaceRolesUsername?: string;
+  cfSpaceRolesOrgGuid?: string;
+  /** Member API token with `update:org`, naming the caller's organization. */
+  membersToken?: string;
+  /** Member API token without `update:org` (→ 403). */
+  membersReadOnlyToken?: string;
+  /** Member API token whose rate limit the checks may use up (→ 429). Without it 429 is skipped. */
+  membersRateLimitToken?: string;
+  /** A member of the token's organization (removed by the 204 transaction). */
+  membersUserId?: string;
+  /** The member the remove-twice workflow removes (default MEMBERS_USER_ID). */
+  membersWorkflowUserId?: string;
+  /** Most requests sent to use up a rate limit (default 200). */
+  rateLimitBurst?: string;
+}
+
+export const contractEnvVariables: Record<keyof ContractEnv, string> = {
+  cfAdminToken: 'CF_ADMIN_TOKEN',
+  cfReadOnlyToken: 'CF_READ_ONLY_TOKEN',
+  cfWriteWithoutRoleToken: 'CF_WRITE_WITHOUT_ROLE_TOKEN',
+  cfRateLimitToken: 'CF_RATE_LIMIT_TOKEN',
+  cfOrgGuid: 'CF_ORG_GUID',
+  cfUnknownOrgGuid: 'CF_UNKNOWN_ORG_GUID',
+  cfUsername: 'CF_USERNAME',
+  cfUnknownUsername: 'CF_UNKNOWN_USERNAME',
+  cfMultiOriginUsername: 'CF_MULTI_ORIGIN_USERNAME',
+  cfSpaceRolesUsername: 'CF_SPACE_ROLES_USERNAME',
+  cfSpaceRolesOrgGuid: 'CF_SPACE_ROLES_ORG_GUID',
+  membersToken: 'MEMBERS_TOKEN',
+  membersReadOnlyToken: 'MEMBERS_READ_ONLY_TOKEN',
+  membersRateLimitToken: 'MEMBERS_RATE_LIMIT_TOKEN',
+  membersUserId: 'MEMBERS_USER_ID',
+  membersWorkflowUserId: 'MEMBERS_WORKFLOW_USER_ID',
+  rateLimitBurst: 'RATE_LIMIT_BURST',
+};
+
+export const defaultUnknownOrgGuid = '5d1e7a40-0000-4000-8000-000000000000';
+export const defaultUnknownUsername = 'nobody@example.com';
+
+/** The CLI flag of an env field: CF_ADMIN_TOKEN → cf-admin-token. */
+export const flagOf = (field: keyof ContractEnv): string => contractEnvVariables[field].toLowerCase().replaceAll('_', '-');
+
+/** Reads every field from `source` (process.env by default); empty values count as unset. */
+export function contractEnvFrom(source: Record<string, string | undefined> = process.env): ContractEnv {
+  const env: ContractEnv = {};
+  for (const [field, name] of Object.entries(contractEnvVariables) as Array<[keyof ContractEnv, string]>) {
+    const value = source[name];
+    if (value !== undefined && value !== '') env[field] = value;
+  }
+  return env;
+}
+
+/** The values that must never be printed. */
+export function secretsOf(env: ContractEnv): string[] {
+  return (Object.keys(env) as Array<keyof ContractEnv>)
+    .filter((field) => field.endsWith('Token'))
+    .map((field) => env[field])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
