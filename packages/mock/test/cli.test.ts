@@ -1,16 +1,23 @@
 // `pnpm mock`: flags and environment, the banner, clean stop on Ctrl-C (SIGINT), clear errors.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+const started: ChildProcess[] = [];
+// A failed assertion must not leave a mock running.
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 function startCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: packageDir,
     env: { ...process.env, MOCK_HOST: '', MOCK_PORT: '', MOCK_DYNAMIC: '', MOCK_LOG: '', ...env },
   });
+  started.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
