@@ -3,7 +3,7 @@
 // page logs no console errors and fetches nothing from other hosts.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { openBrowser } from './chromium.js';
 import { listOperations, type OpenApiDocument } from './operations.js';
 
@@ -14,6 +14,8 @@ export interface DocsPageReport {
   /** Operations whose link exists but whose section did not open. */
   unopenedOperations: string[];
   missingExamples: Array<{ operation: string; value: string }>;
+  /** Named response examples the reader cannot pick in the response panel. */
+  unselectableExamples: Array<{ operation: string; status: string; title: string }>;
   consoleErrors: string[];
   /** Requests to hosts other than the docs server (blocked: the docs must work offline). */
   externalRequests: string[];
@@ -50,6 +52,27 @@ async function waitForOperationLinks(page: Page): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
+// The response panel: pick the status, then read the example picker (a menu when the status
+// has several examples, the picker's label when it has one).
+async function selectableExamples(page: Page, section: Locator, status: string): Promise<string[] | undefined> {
+  const statusButton = section.locator('button:not([role=tab])').filter({ hasText: new RegExp(`^${status}$`) });
+  if ((await statusButton.count()) === 0) return [];
+  await statusButton.first().click();
+  // The response picker is the first one after the status buttons (the request payload has
+  // its own picker earlier in the section).
+  const pickers = section.locator('button[aria-label="Example"][aria-haspopup="menu"]');
+  const index = await statusButton.first().evaluate((button, all) => all.findIndex((picker) => Boolean(button.compareDocumentPosition(picker) & Node.DOCUMENT_POSITION_FOLLOWING)), await pickers.elementHandles());
+  if (index < 0) return undefined;
+  const picker = pickers.nth(index);
+  const current = ((await picker.textContent()) ?? '').trim();
+  await picker.click();
+  const items = page.locator('[role=menuitem]:visible');
+  await items.first().waitFor({ state: 'visible' }).catch(() => undefined);
+  const titles = (await items.allTextContents()).map((text) => text.trim());
+  await page.keyboard.press('Escape');
+  return [current, ...titles];
+}
+
 export async function checkDocsPage(options: {
   docsUrl: string;
   bundle: OpenApiDocument;
@@ -63,6 +86,7 @@ export async function checkDocsPage(options: {
     missingOperations: [],
     unopenedOperations: [],
     missingExamples: [],
+    unselectableExamples: [],
     consoleErrors: [],
     externalRequests: [],
     screenshots: [],
@@ -121,6 +145,20 @@ export async function checkDocsPage(options: {
       for (const value of operation.exampleValues) {
         if (!text.includes(value)) report.missingExamples.push({ operation: label(operation), value });
       }
+      for (const { status, titles, firstValues } of operation.responseExamples) {
+        const selectable = await selectableExamples(page, section, status);
+        if (selectable === undefined) {
+          // A single example is shown without a picker: its values must be on screen.
+          const shown = await section.innerText();
+          for (const value of firstValues) if (!shown.includes(value)) report.missingExamples.push({ operation: `${label(operation)} ${status}`, value });
+          if (titles.length === 1) continue;
+        }
+        for (const title of selectable ?? []) {
+          const index = titles.indexOf(title);
+          if (index >= 0) titles.splice(index, 1);
+        }
+        for (const title of titles) report.unselectableExamples.push({ operation: label(operation), status, title });
+      }
       if (options.screenshotDir && report.screenshots.length === 1) {
         const file = join(options.screenshotDir, `${operation.operationId}.png`);
         await section.scrollIntoViewIfNeeded();
@@ -140,6 +178,7 @@ export function describeProblems(report: DocsPageReport): string[] {
     ...report.missingOperations.map((op) => `not listed on the page: ${op}`),
     ...report.unopenedOperations.map((op) => `listed but its section does not open: ${op}`),
     ...report.missingExamples.map(({ operation, value }) => `example value not visible for ${operation}: ${value}`),
+    ...report.unselectableExamples.map(({ operation, status, title }) => `response example not selectable for ${operation} ${status}: ${title}`),
     ...report.consoleErrors.map((text) => `console error: ${text}`),
     ...report.externalRequests.map((url) => `request to another host: ${url}`),
   ];

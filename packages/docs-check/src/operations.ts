@@ -15,6 +15,8 @@ export interface BundleOperation {
   tag: string | undefined;
   /** Values from the operation's published examples (path parameters and the first request example). */
   exampleValues: string[];
+  /** Per response status, the titles of its named examples (what the example picker lists). */
+  responseExamples: Array<{ status: string; titles: string[]; firstValues: string[] }>;
 }
 
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -62,6 +64,18 @@ export function listOperations(doc: OpenApiDocument): BundleOperation[] {
       if (isRecord(requestBody) && isRecord(requestBody.content)) {
         scalarLeaves(firstExampleValue(doc, Object.values(requestBody.content)[0]), exampleValues);
       }
+      const responseExamples: BundleOperation['responseExamples'] = [];
+      for (const [status, raw] of Object.entries(isRecord(operation.responses) ? operation.responses : {})) {
+        const response = resolveRef(doc, raw);
+        const mediaType = isRecord(response) && isRecord(response.content) ? Object.values(response.content)[0] : undefined;
+        if (!isRecord(mediaType) || !isRecord(mediaType.examples)) continue;
+        const examples = Object.entries(mediaType.examples).map(([name, example]) => [name, resolveRef(doc, example)] as const);
+        const titles = examples.map(([name, example]) => (isRecord(example) && typeof example.summary === 'string' ? example.summary : name));
+        const firstValues: string[] = [];
+        const first = examples[0]?.[1];
+        if (isRecord(first)) scalarLeaves(first.value, firstValues);
+        responseExamples.push({ status, titles, firstValues });
+      }
       operations.push({
         operationId: String(operation.operationId ?? `${method} ${path}`),
         method: method.toUpperCase(),
@@ -69,6 +83,7 @@ export function listOperations(doc: OpenApiDocument): BundleOperation[] {
         summary: String(operation.summary ?? ''),
         tag: Array.isArray(operation.tags) ? String(operation.tags[0]) : undefined,
         exampleValues,
+        responseExamples,
       });
     }
   }

@@ -7,7 +7,7 @@ import { startMock } from '@org-membership-api/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs } from '../src/build-docs.js';
 import { checkDocsPage, describeProblems } from '../src/docs-page.js';
-import { listOperations, withoutOperation, type OpenApiDocument } from '../src/operations.js';
+import { listOperations, resolveRef, withoutOperation, type OpenApiDocument } from '../src/operations.js';
 import { repoRoot } from '../src/paths.js';
 
 const bundlePath = join(repoRoot, 'dist', 'openapi.json');
@@ -46,18 +46,33 @@ describe('docs served by the mock', () => {
   });
 });
 
-describe('a page built from a bundle that lacks one operation', () => {
+/** Drops the last named example of one response (in its component, where the bundle keeps it). */
+function withoutResponseExample(doc: OpenApiDocument, path: string, method: string, status: string): OpenApiDocument {
+  const copy = structuredClone(doc);
+  const operation = copy.paths?.[path]?.[method.toLowerCase()] as { responses: Record<string, unknown> };
+  const response = resolveRef(copy, operation.responses[status]) as { content: Record<string, { examples: Record<string, unknown> }> };
+  const examples = Object.values(response.content)[0]!.examples;
+  delete examples[Object.keys(examples).at(-1)!];
+  return copy;
+}
+
+describe('a page built from a bundle that lacks one operation and one error example', () => {
   let workDir: string;
   let mock: Awaited<ReturnType<typeof startMock>>;
   let removed: string;
+  let removedExample: { operation: string; status: string; title: string };
   beforeAll(async () => {
-    const [first] = listOperations(bundle);
+    const [first, ...others] = listOperations(bundle);
     if (!first) throw new Error('the bundle has no operation');
     removed = `${first.method} ${first.path}`;
+    const withPicker = others.flatMap((op) => op.responseExamples.filter((r) => r.status >= '400' && r.titles.length > 1).map((r) => ({ op, ...r })))[0];
+    if (!withPicker) throw new Error('no error response with several examples');
+    removedExample = { operation: `${withPicker.op.method} ${withPicker.op.path}`, status: withPicker.status, title: withPicker.titles.at(-1)! };
     workDir = await mkdtemp(join(tmpdir(), 'docs-check-'));
     await mkdir(join(workDir, 'docs'));
     const reducedPath = join(workDir, 'openapi.json');
-    await writeFile(reducedPath, JSON.stringify(withoutOperation(bundle, first.operationId)));
+    const reduced = withoutResponseExample(withoutOperation(bundle, first.operationId), withPicker.op.path, withPicker.op.method, withPicker.status);
+    await writeFile(reducedPath, JSON.stringify(reduced));
     await buildDocs(reducedPath, join(workDir, 'docs', 'index.html'));
     mock = await startMock({ port: 0, specPath: reducedPath });
   });
@@ -66,9 +81,13 @@ describe('a page built from a bundle that lacks one operation', () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('is reported as missing that operation, and only that one', async () => {
+  it('is reported as missing that operation and that example, and nothing else', async () => {
     const report = await checkDocsPage({ docsUrl: mock.docsUrl, bundle });
     expect(report.missingOperations).toEqual([removed]);
-    expect(describeProblems(report)).toEqual([`not listed on the page: ${removed}`]);
+    expect(report.unselectableExamples).toContainEqual(removedExample);
+    // The example's response is shared by other operations: each of them reports the same title.
+    expect(new Set(report.unselectableExamples.map((entry) => entry.title))).toEqual(new Set([removedExample.title]));
+    expect(report.missingExamples).toEqual([]);
+    expect(report.consoleErrors).toEqual([]);
   });
 });
