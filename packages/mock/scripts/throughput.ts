@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+// pnpm hands a `--` separator through to the script.
+const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
+const { values } = parseArgs({ args: argv, options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');

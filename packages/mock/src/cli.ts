@@ -33,6 +33,8 @@ function flag(value: string | undefined, name: string): boolean {
 let args;
 try {
   args = parseArgs({
+    // pnpm hands a `--` separator through to the script.
+    args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
     options: {
       host: { type: 'string' },
       port: { type: 'string' },

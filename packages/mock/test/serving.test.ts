@@ -69,3 +69,20 @@ describe('dynamic responses', () => {
     expect(answer.json).toHaveProperty('metadata');
   });
 });
+
+describe('browsers', () => {
+  it('answers a CORS preflight and marks answers to cross-origin requests, as Prism does', async () => {
+    const preflight = await call('OPTIONS', '/organization/members/3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34', {
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('DELETE');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization');
+    const answer = await call('DELETE', '/organization/members/3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34', {
+      headers: { origin: 'http://localhost:3000', authorization: 'Bearer t' },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  });
+});
