@@ -154,7 +154,8 @@ function planFor(spec: OpenApiDocument, path: string, method: string, operation:
       ? `/organization/members/${parameterExample(operation, 'userId')}`
       : path.replace('{guid}', parameterExample(operation, 'guid'));
     const prefer = example && value !== undefined ? `code=${status}, example=${example}` : `code=${status}`;
-    const headers: Record<string, string> = { Authorization: `bearer ${mockToken}`, Prefer: prefer };
+    const token = (kind === 'member' ? env.membersToken : env.cfAdminToken) ?? mockToken;
+    const headers: Record<string, string> = { Authorization: `bearer ${token}`, Prefer: prefer };
     const body = kind === 'member' ? '' : requestExample(spec, operation);
     if (body) headers['Content-Type'] = 'application/json';
     // On the mock the status is chosen, so the other success is never the answer.

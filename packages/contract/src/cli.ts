@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { contractEnvFrom, contractEnvVariables, flagOf, type ContractEnv } from './env.js';
+import { formatSummary } from './report.js';
+import { runContractChecks } from './run.js';
+import { startMockTarget, startReferenceTarget, type StartedTarget } from './targets.js';
+
+const fields = Object.keys(contractEnvVariables) as Array<keyof ContractEnv>;
+
+const usage = `Usage: pnpm contract --server URL [--target mock|server] [options]
+       pnpm --filter @org-membership-api/contract run contract:mock        (starts the mock itself)
+       pnpm --filter @org-membership-api/contract run contract:reference   (starts a seeded reference server itself)
+  --server URL          base URL of the server under test (env CONTRACT_SERVER)
+  --target mock|server  mock: responses selected with Prefer; server (default): errors provoked by real requests (env CONTRACT_TARGET)
+  --report-dir DIR      where contract-checks.xml (JUnit) and dredd.xml go (env CONTRACT_REPORT_DIR, default reports/contract)
+  --verbose             also print Dredd's own output (tokens redacted)
+What exists on the server (each also from the environment variable of the same name in capitals):
+${fields.map((field) => `  --${flagOf(field)}`).join('\n')}
+Tokens are better given in the environment than on the command line.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  values = parseArgs({
+    // `pnpm run x -- --flag` passes the `--` through.
+    args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
+    options: {
+      server: { type: 'string' },
+      target: { type: 'string' },
+      start: { type: 'string' },
+      'report-dir': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean' },
+      ...Object.fromEntries(fields.map((field) => [flagOf(field), { type: 'string' as const }])),
+    },
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+if (values['help']) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
+const env: ContractEnv = contractEnvFrom();
+for (const field of fields) {
+  const value = values[flagOf(field)];
+  if (typeof value === 'string' && value !== '') env[field] = value;
+}
+
+let started: StartedTarget | undefined;
+const start = values['start'];
+if (start !== undefined && start !== 'mock' && start !== 'reference') fail('--start must be mock or reference');
+if (start === 'mock') started = await startMockTarget();
+if (start === 'reference') started = await startReferenceTarget();
+
+const server = started?.url ?? (values['server'] as string | undefined) ?? process.env['CONTRACT_SERVER'];
+if (!server) fail('--server URL is required (or CONTRACT_SERVER)');
+try {
+  new URL(server);
+} catch {
+  fail(`--server must be an http(s) URL, got ${JSON.stringify(server)}`);
+}
+const target = started?.target ?? (values['target'] as string | undefined) ?? process.env['CONTRACT_TARGET'] ?? 'server';
+if (target !== 'mock' && target !== 'server') fail('--target must be mock or server');
+
+let exitCode = 1;
+try {
+  const reportDir = (values['report-dir'] as string | undefined) ?? process.env['CONTRACT_REPORT_DIR'];
+  process.stdout.write(`contract checks against ${server} (${target})\n`);
+  const result = await runContractChecks({
+    server,
+    target,
+    env: { ...env, ...started?.env },
+    ...(reportDir ? { reportDir } : {}),
+    ...(values['verbose'] ? { onDreddOutput: (text: string) => process.stdout.write(`${text}\n`) } : {}),
+  });
+  process.stdout.write(`${formatSummary(result)}\n`);
+  exitCode = result.failed > 0 ? 1 : 0;
+} catch (error) {
+  process.stderr.write(`contract checks could not run: ${(error as Error).message}\n`);
+} finally {
+  await started?.close();
+}
+process.exit(exitCode);

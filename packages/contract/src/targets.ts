@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContractEnv } from './env.js';
+
+export interface StartedTarget {
+  url: string;
+  target: 'mock' | 'server';
+  env: ContractEnv;
+  close(): Promise<void>;
+}
+
+/** The mock on a free port: every response is selected with `Prefer`. */
+export async function startMockTarget(): Promise<StartedTarget> {
+  const { startMock } = await import('@org-membership-api/mock');
+  const mock = await startMock({ port: 0 });
+  return { url: mock.url, target: 'mock', env: {}, close: () => mock.close() };
+}
+
+/** Limits the reference target runs with, so that 429 is provoked for real on both APIs. */
+export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
+
+/**
+ * A seeded reference server on a free port with a throwaway database, rate limits on both
+ * APIs, and the tokens and identifiers of its fixtures.
+ */
+export async function startReferenceTarget(): Promise<StartedTarget> {
+  const { startServer, mintToken, fixtures } = await import('@org-membership-api/reference-server');
+  const directory = await mkdtemp(join(tmpdir(), 'contract-reference-'));
+  const secret = `contract-checks-${process.pid}-${Date.now()}`;
+  const server = await startServer({
+    port: 0,
+    databasePath: join(directory, 'reference.db'),
+    seed: true,
+    jwtSecret: secret,
+    memberRateLimit: referenceRateLimit,
+    cloudControllerRateLimit: referenceRateLimit,
+    log: () => {},
+  });
+  const mint = (scopes: string[], userId: string, orgId?: string) => mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
+  const orgGuid = fixtures.organizations.name1766;
+  const env: ContractEnv = {
+    cfAdminToken: await mint(['cloud_controller.admin'], fixtures.adminUserId),
+    cfReadOnlyToken: await mint(['cloud_controller.read'], fixtures.orgManagerUserId(orgGuid)!),
+    cfWriteWithoutRoleToken: await mint(['cloud_controller.write', 'cloud_controller.read'], fixtures.outsiderUserId),
+    // A caller of its own, so that using its limit up slows no other request.
+    cfRateLimitToken: await mint(['cloud_controller.admin'], fixtures.userIds.user),
+    cfOrgGuid: orgGuid,
+    cfUnknownOrgGuid: fixtures.unknownOrganizationGuid,
+    cfUsername: fixtures.usernames.user,
+    cfUnknownUsername: fixtures.unknownUsername,
+    cfMultiOriginUsername: fixtures.multiOriginUsername,
+    cfSpaceRolesUsername: fixtures.usernameWithSpaceRoles,
+    cfSpaceRolesOrgGuid: fixtures.orgWithSpaceRoles,
+    membersToken: await mint(['update:org', 'read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
+    membersReadOnlyToken: await mint(['read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
+    membersRateLimitToken: await mint(['update:org'], fixtures.otherMemberUserId, fixtures.membersOrgId),
+    membersUserId: fixtures.memberUserId,
+    membersWorkflowUserId: fixtures.otherMemberUserId,
+    rateLimitBurst: String(referenceRateLimit.requests + 1),
+  };
+  return {
+    url: server.url,
+    target: 'server',
+    env,
+    close: async () => {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
