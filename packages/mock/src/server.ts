@@ -59,7 +59,7 @@ export interface RunningMock {
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const defaultSpecPath = join(repoRoot, 'dist', 'openapi.json');
 
-/** Bodies above this are refused without being read: a role change by username is under 1 KiB. */
+/** Bodies above this get an error at once (the rest is drained unread): a role change by username is under 1 KiB. */
 export const maxBodyBytes = 64 * 1024;
 
 type Reply = { status: number; headers: Record<string, string | number>; body: string | undefined };
@@ -291,7 +291,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        // Idle keep-alive connections go now; requests in flight get a moment to finish.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };
 }
