@@ -61,7 +61,8 @@ const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535) fail(`port must be an integer from 0 to 65535, not "${portText}"`);
 const dynamic = args.dynamic ?? flag(process.env.MOCK_DYNAMIC, 'MOCK_DYNAMIC');
 const log = args.log ?? flag(process.env.MOCK_LOG, 'MOCK_LOG');
-const specPath = args.spec ? resolve(args.spec) : defaultSpecPath;
+// pnpm runs the script in the package folder; INIT_CWD is where the command was typed.
+const specPath = args.spec ? resolve(process.env.INIT_CWD ?? process.cwd(), args.spec) : defaultSpecPath;
 
 function newestSource(dir: string): number {
   let newest = 0;
