@@ -28,7 +28,7 @@ function redact(text) {
 
 /** Sends one request outside Dredd (to use up a rate limit); resolves with the response as Dredd records it. */
 function send(transaction, request) {
-  const base = new URL(config.server);
+  const base = new URL(request.server || config.server);
   const client = base.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const body = Buffer.from(request.body || '', 'utf8');
@@ -55,7 +55,7 @@ function send(transaction, request) {
  * and everything after them: for answers Node's HTTP parser refuses (e.g. a body after a 204).
  */
 function sendRaw(transaction) {
-  const base = new URL(config.server);
+  const base = new URL(transaction.plannedServer || config.server);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(base.port || 80), base.hostname);
     const chunks = [];
@@ -102,7 +102,17 @@ hooks.beforeEach((transaction, done) => {
     return done();
   }
   const [pathname, query] = plan.request.path.split('?');
-  transaction.fullPath = `${config.basePath}${pathname}${query === undefined ? '' : `?${query}`}`;
+  let basePath = config.basePath;
+  if (plan.request.server) {
+    // This check goes to another instance of the server (see the plan).
+    const other = new URL(plan.request.server);
+    transaction.protocol = other.protocol;
+    transaction.host = other.hostname;
+    transaction.port = other.port;
+    transaction.plannedServer = other.href;
+    basePath = other.pathname.replace(/\/+$/, '');
+  }
+  transaction.fullPath = `${basePath}${pathname}${query === undefined ? '' : `?${query}`}`;
   transaction.request.uri = plan.request.path;
   transaction.request.headers = { ...plan.request.headers };
   transaction.plannedHeaders = { ...plan.request.headers };
@@ -143,7 +153,7 @@ async function afterEach(transaction) {
   if (!real) {
     // Dredd got no response it could parse: look at the raw answer to say what is wrong.
     violations.push('no HTTP response Dredd could read');
-    if (!config.server.startsWith('https:')) {
+    if (!(transaction.plannedServer || config.server).startsWith('https:')) {
       try {
         real = await sendRaw(transaction);
       } catch (error) {

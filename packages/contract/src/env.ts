@@ -36,6 +36,11 @@ export interface ContractEnv {
   membersUserId?: string;
   /** The member the remove-twice workflow removes (default MEMBERS_USER_ID). */
   membersWorkflowUserId?: string;
+  /**
+   * Base URL of a second instance of the server whose identity service (UAA) is down: the
+   * 503 UaaUnavailable checks are sent there. Without it 503 is skipped.
+   */
+  cfIdentityUnavailableServer?: string;
   /** Most requests sent to use up a rate limit (default 200). */
   rateLimitBurst?: string;
 }
@@ -57,6 +62,7 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   membersRateLimitToken: 'MEMBERS_RATE_LIMIT_TOKEN',
   membersUserId: 'MEMBERS_USER_ID',
   membersWorkflowUserId: 'MEMBERS_WORKFLOW_USER_ID',
+  cfIdentityUnavailableServer: 'CF_IDENTITY_UNAVAILABLE_SERVER',
   rateLimitBurst: 'RATE_LIMIT_BURST',
 };
 

@@ -17,6 +17,8 @@ export interface TransactionPlan {
   /** Set: the transaction is skipped, with this reason. */
   skip?: string;
   request?: {
+    /** Another base URL than the server under test (e.g. an instance whose identity service is down). */
+    server?: string;
     /** Concrete path (with query). */
     path: string;
     /** Replaces every request header. */
@@ -176,12 +178,17 @@ function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, s
   if (lacking) return lacking;
   const org = env.cfOrgGuid!;
   const rolePath = (guid: string, query = '') => `/v2/organizations/${encodeURIComponent(guid)}/${role}${query}`;
-  const send = (options: { token?: string | undefined; guid?: string; body?: string; query?: string; burst?: number }): TransactionPlan => {
+  const send = (options: { token?: string | undefined; guid?: string; body?: string; query?: string; burst?: number; server?: string }): TransactionPlan => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (options.token !== undefined) headers['Authorization'] = `bearer ${options.token}`;
     return {
       ...base,
-      request: { path: rolePath(options.guid ?? org, options.query), headers, body: options.body ?? JSON.stringify({ username: env.cfUsername }) },
+      request: {
+        ...(options.server ? { server: options.server } : {}),
+        path: rolePath(options.guid ?? org, options.query),
+        headers,
+        body: options.body ?? JSON.stringify({ username: env.cfUsername }),
+      },
       ...(options.burst ? { burst: options.burst } : {}),
     };
   };
@@ -220,7 +227,10 @@ function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, s
         send({ token: env.cfRateLimitToken, burst: Number(env.rateLimitBurst ?? 200) })
       );
     case 'UaaUnavailable':
-      return { ...base, skip: 'needs the identity service (UAA) to be down: no request can provoke it' };
+      if (!env.cfIdentityUnavailableServer) {
+        return { ...base, skip: `needs the identity service (UAA) to be down: no request can provoke it (give ${envName('cfIdentityUnavailableServer')})` };
+      }
+      return send({ token: admin, server: env.cfIdentityUnavailableServer });
     default:
       return { ...base, skip: `no provocation known for ${kind.toUpperCase()} ${status}` };
   }

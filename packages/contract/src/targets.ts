@@ -22,7 +22,8 @@ export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
 
 /**
  * A seeded reference server on a free port with a throwaway database, rate limits on both
- * APIs, and the tokens and identifiers of its fixtures.
+ * APIs, and the tokens and identifiers of its fixtures; plus a second instance whose identity
+ * service is down, so that 503 is provoked for real too.
  */
 export async function startReferenceTarget(): Promise<StartedTarget> {
   const { startServer, mintToken, fixtures } = await import('@org-membership-api/reference-server');
@@ -35,6 +36,15 @@ export async function startReferenceTarget(): Promise<StartedTarget> {
     jwtSecret: secret,
     memberRateLimit: referenceRateLimit,
     cloudControllerRateLimit: referenceRateLimit,
+    log: () => {},
+  });
+  // The same data and key with the identity service down, for 503 UaaUnavailable.
+  const identityDown = await startServer({
+    port: 0,
+    databasePath: join(directory, 'identity-down.db'),
+    seed: true,
+    jwtSecret: secret,
+    userDirectoryAvailable: false,
     log: () => {},
   });
   const mint = (scopes: string[], userId: string, orgId?: string) => mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
@@ -57,6 +67,7 @@ export async function startReferenceTarget(): Promise<StartedTarget> {
     membersRateLimitToken: await mint(['update:org'], fixtures.otherMemberUserId, fixtures.membersOrgId),
     membersUserId: fixtures.memberUserId,
     membersWorkflowUserId: fixtures.otherMemberUserId,
+    cfIdentityUnavailableServer: identityDown.url,
     rateLimitBurst: String(referenceRateLimit.requests + 1),
   };
   return {
@@ -64,7 +75,7 @@ export async function startReferenceTarget(): Promise<StartedTarget> {
     target: 'server',
     env,
     close: async () => {
-      await server.close();
+      await Promise.all([server.close(), identityDown.close()]);
       await rm(directory, { recursive: true, force: true });
     },
   };

@@ -54,6 +54,15 @@ const defects: Defect[] = [
     violation: 'wrong content type text/plain', apply: (r) => void (r.headers['content-type'] = 'text/plain'),
   },
   {
+    method: 'DELETE', path: /\/billing_managers$/, status: 404, check: 'disassociateBillingManagerWithOrganizationByUsername 404 OrganizationNotFound',
+    violation: 'error_code "CF-UserNotFound" where the request provokes CF-OrganizationNotFound',
+    apply: json((b) => void Object.assign(b, { error_code: 'CF-UserNotFound', code: 20003 })),
+  },
+  {
+    method: 'PUT', path: /\/billing_managers$/, status: 429, check: 'associateBillingManagerWithOrganizationByUsername 429 RateLimitExceeded',
+    violation: 'header Retry-After: wrong type (must be integer)', apply: (r) => void (r.headers['retry-after'] = 'soon'),
+  },
+  {
     method: 'DELETE', path: /^\/organization\/members\//, status: 204, check: 'removeOrgMember 204',
     violation: 'body on a 204', apply: (r) => void (r.body = '{"removed":true}'),
   },
