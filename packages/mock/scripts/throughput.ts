@@ -1,6 +1,6 @@
 // Measures start-up time and throughput of the embedded mock, of `prism mock` from the CLI,
 // and of a bare node:http server returning the same bytes (the ceiling of this machine).
-// Usage: pnpm --filter @org-membership-api/mock run throughput [-- --duration 10 --connections 10]
+// Usage: pnpm --filter @org-membership-api/mock run throughput [-- --duration 10 --warmup 2 --connections 10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -11,8 +11,9 @@ import autocannon from 'autocannon';
 
 // pnpm hands a `--` separator through to the script.
 const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
-const { values } = parseArgs({ args: argv, options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ args: argv, options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, connections: { type: 'string', default: '10' } } });
 const duration = Number(values.duration);
+const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const spec = join(packageDir, '../../dist/openapi.json');
@@ -63,6 +64,8 @@ async function measure(name: string, command: string[], port: number) {
   const url = `http://127.0.0.1:${port}`;
   const server = await start(command, url);
   try {
+    // Every server gets the same warm-up (JIT, caches) before the measured run.
+    if (warmup > 0) await autocannon({ url: url + path, connections, duration: warmup, ...request });
     const result = await autocannon({ url: url + path, connections, duration, ...request });
     return {
       name,
@@ -97,7 +100,7 @@ const bare = await measure('bare node:http, same bytes', [process.execPath, '-e'
 const cliPort = await freePort();
 const cli = await measure('prism mock (CLI 5.14.2)', [process.execPath, prismCli, 'mock', '-h', '127.0.0.1', '-p', String(cliPort), spec], cliPort);
 
-console.log(`\nPUT ${path}, ${connections} connections, ${duration} s each, Node ${process.version}\n`);
+console.log(`\nPUT ${path}, ${connections} connections, ${duration} s each after ${warmup} s of warm-up, Node ${process.version}\n`);
 console.log('| server | start-up to first answer | status | req/s | p50 ms | p99 ms | max ms | errors |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of [embedded, cli, bare]) {
