@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
-import { developmentJwtSecret } from './tokens.js';
 import { FEATURE_FLAGS, type FeatureFlag } from './store.js';
 import type { RateLimit } from './rate-limit.js';
 
-const usage = `Usage: pnpm server [options]
+const usage = `Usage: pnpm run server [options]
   --host HOST                     listen address (env HOST, default 127.0.0.1)
   --port PORT                     listen port (env PORT, default 8080; 0 = any free port)
   --db FILE                       SQLite file (env DATABASE_PATH, default .data/reference-server.db)
   --seed                          load the fixtures once (env SEED=1)
+  --fsync-every-commit            survive power cuts too, at a lower write rate (env FSYNC_EVERY_COMMIT=1)
   --delete-response 200|204       DELETE success (env DELETE_RESPONSE, default 204)
   --member-rate-limit N/MS        member API limit per token (env MEMBER_RATE_LIMIT, default 1000/60000)
   --cf-rate-limit N/MS            Cloud Controller limit per token (env CF_RATE_LIMIT, default off)
@@ -39,6 +39,7 @@ try {
       port: { type: 'string' },
       db: { type: 'string' },
       seed: { type: 'boolean' },
+      'fsync-every-commit': { type: 'boolean' },
       'delete-response': { type: 'string' },
       'member-rate-limit': { type: 'string' },
       'cf-rate-limit': { type: 'string' },
@@ -72,6 +73,7 @@ const server = await startServer({
   // pnpm runs this in the package folder; relative paths mean the caller's folder (INIT_CWD).
   databasePath: resolve(env['INIT_CWD'] ?? process.cwd(), parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db'),
   seed: parsed.seed ?? env['SEED'] === '1',
+  fsyncEveryCommit: parsed['fsync-every-commit'] ?? env['FSYNC_EVERY_COMMIT'] === '1',
   deleteSuccessStatus: deleteResponse === '200' ? 200 : 204,
   memberRateLimit: rateLimit(parsed['member-rate-limit'] ?? env['MEMBER_RATE_LIMIT'], '--member-rate-limit'),
   cloudControllerRateLimit: rateLimit(parsed['cf-rate-limit'] ?? env['CF_RATE_LIMIT'], '--cf-rate-limit'),
@@ -82,7 +84,7 @@ const server = await startServer({
   jwksUrl: env['JWKS_URL'] || undefined,
 });
 if (!keyConfigured) {
-  process.stderr.write(`No JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set: accepting HS256 tokens signed with the development secret "${developmentJwtSecret}".\n`);
+  process.stderr.write(`No JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set: accepting HS256 tokens signed with the built-in development secret (mint them with the token command).\n`);
 }
 process.stdout.write(`reference server listening on ${server.url}\n`);
 const shutdown = (): void => {

@@ -18,6 +18,8 @@ export interface ServerOptions extends TokenKeyOptions {
   databasePath: string;
   /** Load the fixtures (every example in the contract exists). */
   seed?: boolean;
+  /** fsync every commit, so acknowledged changes also survive a power cut (default: they survive kill -9). */
+  fsyncEveryCommit?: boolean;
   /** Per token (or per client address without a valid token). Default 1000 per minute. */
   memberRateLimit?: RateLimit;
   /** Off unless set, as in Cloud Controller. */
@@ -185,7 +187,7 @@ function answerClientError(error: Error & { code?: string; rawPacket?: Buffer },
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const store = new SqliteStore(options.databasePath);
+  const store = new SqliteStore(options.databasePath, { fsyncEveryCommit: options.fsyncEveryCommit ?? false });
   try {
     if (options.seed) await store.loadDataset(fixtures.datasetName, fixtures.dataset);
     for (const flag of FEATURE_FLAGS) {

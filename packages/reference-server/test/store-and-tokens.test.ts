@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore, fixtures, mintToken } from '../src/index.js';
+import { Database } from '../src/sqlite-driver.js';
 import { TokenVerifier } from '../src/tokens.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reference-server-store-'));
