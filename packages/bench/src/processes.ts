@@ -1,0 +1,141 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServeConfig } from './serve.js';
+
+export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = join(packageDir, '../..');
+
+/**
+ * CPU placement on a machine with at least 2 cores: the load generator (this process) on
+ * core 0, every server under test on core 1, so that they do not take turns on one core.
+ */
+export const placement = (() => {
+  const cores = availableParallelism();
+  const taskset = cores >= 2 && spawnSync('taskset', ['-V']).status === 0;
+  return { cores, pinned: taskset, loadGeneratorCpu: 0, serverCpu: cores - 1 };
+})();
+
+/** Pins every thread of this process (the load generator) to its core. */
+export function pinLoadGenerator(): boolean {
+  if (!placement.pinned) return false;
+  return spawnSync('taskset', ['-a', '-cp', String(placement.loadGeneratorCpu), String(process.pid)]).status === 0;
+}
+
+function pinnedCommand(command: string[], pin: boolean): string[] {
+  return pin && placement.pinned ? ['taskset', '-c', String(placement.serverCpu), ...command] : command;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Resident set size in bytes, read from /proc (undefined where there is no /proc). */
+  rss(): number | undefined;
+  stop(): Promise<void>;
+}
+
+function rssOf(pid: number | undefined): number | undefined {
+  const status = `/proc/${pid}/status`;
+  if (pid === undefined || !existsSync(status)) return undefined;
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
+  return {
+    name,
+    url,
+    child,
+    rss: () => rssOf(child.pid),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Starts src/serve.ts in its own process and waits for its URL. */
+export function startServerProcess(name: string, config: ServeConfig, options: { pin: boolean; cpuProfileDir?: string }): Promise<ServerProcess> {
+  const node = [process.execPath, ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []), '--import', 'tsx', join(packageDir, 'src/serve.ts')];
+  const command = pinnedCommand(node, options.pin);
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: packageDir,
+    env: { ...process.env, BENCH_SERVE_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve(wrap(name, (JSON.parse(line) as { url: string }).url, child));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening: ${stderr.slice(-2000)}`)));
+  });
+}
+
+/** Starts any command that serves on `port`, and polls until `probe` answers. */
+export async function startCommand(name: string, command: string[], port: number, probe: (url: string) => Promise<void>, options: { pin: boolean; timeoutMs?: number }): Promise<ServerProcess> {
+  const full = pinnedCommand(command, options.pin);
+  // The Prism CLI logs every request: its log goes nowhere, as a quiet deployment's would.
+  const child = spawn(full[0]!, full.slice(1), { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+    try {
+      await probe(url);
+      return wrap(name, url, child);
+    } catch (error) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} did not answer within the time limit: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Runs a command to completion and returns its wall time; throws when it fails. */
+export function timeCommand(command: string[], cwd: string): Promise<{ ms: number; stdout: string }> {
+  const started = performance.now();
+  const child = spawn(command[0]!, command.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve({ ms, stdout });
+      else reject(new Error(`${command.join(' ')} exited with ${code}: ${(stderr || stdout).slice(-2000)}`));
+    });
+  });
+}
