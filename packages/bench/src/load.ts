@@ -30,12 +30,25 @@ export interface LoadOptions {
   seconds: number;
   warmupSeconds: number;
   rounds: number;
+  /** Bound each run by this many requests instead of by time (tiny runs). */
+  amount?: number;
 }
 
-export async function runLoad(url: string, request: Request, connections: number, seconds: number, requests?: Request[]) {
+/**
+ * One autocannon run, bounded in time, or by a number of requests when `amount` is set
+ * (autocannon checks the time once a second, so runs shorter than 1 s need `amount`).
+ */
+export async function runLoad(url: string, request: Request, connections: number, seconds: number, options: { requests?: Request[]; amount?: number } = {}) {
   // autocannon takes the path from the URL (a top-level `path` option is ignored).
   const { path, ...rest } = request;
-  return autocannon({ url: url + (path ?? ''), connections, duration: seconds, timeout: 10, ...rest, ...(requests && { requests }) });
+  return autocannon({
+    url: url + (path ?? ''),
+    connections,
+    timeout: 10,
+    ...(options.amount ? { amount: options.amount } : { duration: seconds }),
+    ...rest,
+    ...(options.requests && { requests: options.requests }),
+  });
 }
 
 /**
@@ -46,10 +59,10 @@ export async function runLoad(url: string, request: Request, connections: number
 export async function compareLoad(subjects: readonly LoadSubject[], options: LoadOptions): Promise<LoadResult[]> {
   const runs = new Map(subjects.map((s) => [s.name, [] as Awaited<ReturnType<typeof runLoad>>[]]));
   if (options.warmupSeconds > 0) {
-    for (const s of subjects) await runLoad(s.url, s.request, options.connections, options.warmupSeconds);
+    for (const s of subjects) await runLoad(s.url, s.request, options.connections, options.warmupSeconds, { amount: options.amount });
   }
   for (let round = 0; round < options.rounds; round++) {
-    for (const s of rotate(subjects, round)) runs.get(s.name)!.push(await runLoad(s.url, s.request, options.connections, options.seconds));
+    for (const s of rotate(subjects, round)) runs.get(s.name)!.push(await runLoad(s.url, s.request, options.connections, options.seconds, { amount: options.amount }));
   }
   return subjects.map((s) => {
     const results = runs.get(s.name)!;

@@ -45,6 +45,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resident set size in bytes, read from /proc (undefined where there is no /proc). */
   rss(): number | undefined;
+  /** Sends a message over the IPC channel and waits for the reply of type `replyType`. */
+  ask(message: object, replyType: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,16 @@ function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
     url,
     child,
     rss: () => rssOf(child.pid),
+    ask: (message, replyType) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (reply: { type?: string }) => {
+          if (reply.type !== replyType) return;
+          child.off('message', onMessage);
+          resolve();
+        };
+        child.on('message', onMessage);
+        if (!child.send?.(message)) reject(new Error(`${name} has no IPC channel`));
+      }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -73,18 +85,18 @@ function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
 }
 
 /** Starts src/serve.ts in its own process and waits for its URL. */
-export function startServerProcess(name: string, config: ServeConfig, options: { pin: boolean; cpuProfileDir?: string }): Promise<ServerProcess> {
-  const node = [process.execPath, ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []), '--import', 'tsx', join(packageDir, 'src/serve.ts')];
+export function startServerProcess(name: string, config: ServeConfig, options: { pin: boolean; ipc?: boolean }): Promise<ServerProcess> {
+  const node = [process.execPath, '--import', 'tsx', join(packageDir, 'src/serve.ts')];
   const command = pinnedCommand(node, options.pin);
   const child = spawn(command[0]!, command.slice(1), {
     cwd: packageDir,
     env: { ...process.env, BENCH_SERVE_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
@@ -104,7 +116,7 @@ export async function startCommand(name: string, command: string[], port: number
   // The Prism CLI logs every request: its log goes nowhere, as a quiet deployment's would.
   const child = spawn(full[0]!, full.slice(1), { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
@@ -124,12 +136,14 @@ export async function startCommand(name: string, command: string[], port: number
 
 /** Runs a command to completion and returns its wall time; throws when it fails. */
 export function timeCommand(command: string[], cwd: string): Promise<{ ms: number; stdout: string }> {
+  // Children inherit this process's pinning: give the command every core back.
+  const full = placement.pinned ? ['taskset', '-c', `0-${placement.cores - 1}`, ...command] : command;
   const started = performance.now();
-  const child = spawn(command[0]!, command.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(full[0]!, full.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => {

@@ -21,6 +21,24 @@ function loadTable(results: LoadResult[], ratioTo: string): string[] {
   ];
 }
 
+const runtimeOwners = new Set(['node (built-in modules)', '(V8 / native)', '(garbage collector)', '(program)']);
+
+/** One paragraph on where the busy time goes, from the profile's owners. */
+export function profileAnalysis(f: NonNullable<BenchResults['profile']>): string {
+  const total = f.byOwner.reduce((sum, o) => sum + o.percent, 0);
+  const sum = (pick: (owner: string) => boolean) => Math.round(f.byOwner.filter((o) => pick(o.owner)).reduce((acc, o) => acc + o.percent, 0) * 10) / 10;
+  const runtime = sum((o) => runtimeOwners.has(o));
+  const ours = sum((o) => o.startsWith('@org-membership-api/'));
+  const dependencies = f.byOwner.filter((o) => !runtimeOwners.has(o.owner) && !o.owner.startsWith('@org-membership-api/'));
+  const top = f.topFunctions[0];
+  return [
+    `Of the busy time (the top ${f.byOwner.length} owners cover ${Math.round(total)} %), ${runtime} % is the runtime itself (Node's HTTP stack, socket writes, V8, garbage collection),`,
+    `${sum((o) => !runtimeOwners.has(o) && !o.startsWith('@org-membership-api/'))} % is dependencies (${dependencies.slice(0, 4).map((o) => `${o.owner} ${o.percent} %`).join(', ')}),`,
+    `and ${ours} % is our own code.`,
+    top ? `The single most expensive function is \`${top.function}\` (${top.location || 'native'}, ${top.percent} %).` : '',
+  ].join(' ');
+}
+
 export async function writeReport(r: BenchResults, outDir: string): Promise<void> {
   const bars = (results: LoadResult[], suffix = '') => results.map((x) => ({ label: `${x.name}${suffix}`, value: x.reqPerSec.median, min: x.reqPerSec.min, max: x.reqPerSec.max, ours: x.role === 'subject' }));
   const svg = throughputChart(
@@ -137,7 +155,7 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
     lines.push(
       `## Where the time goes: ${f.target}`,
       '',
-      `The slowest of our servers relative to its bare baseline, profiled with \`node --cpu-prof\` under the same load (${r.meta.config.connections} connections, ${f.seconds} s; ${n(f.busyMs)} ms busy, ${n(f.idleMs)} ms idle). Self time by owner:`,
+      `The slowest of our servers relative to its bare baseline, profiled with V8's CPU profiler (the same sampler as \`node --cpu-prof\`, started through \`node:inspector\` after the warm-up, so start-up is left out) under the same load (${r.meta.config.connections} connections, ${f.seconds} s; ${n(f.busyMs)} ms busy, ${n(f.idleMs)} ms idle). Self time by owner:`,
       '',
       '| owner | self ms | % of busy |',
       '|---|---:|---:|',
@@ -148,6 +166,8 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
       '| function | where | self ms | % of busy |',
       '|---|---|---:|---:|',
       ...f.topFunctions.map((x) => `| \`${x.function}\` | ${x.location} | ${n(x.selfMs)} | ${x.percent} |`),
+      '',
+      profileAnalysis(f),
       '',
     );
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,8 @@ export interface BenchConfig {
   /** Rounds of every side-by-side comparison (each figure is the median of these). */
   rounds: number;
   loadSeconds: number;
+  /** Bound each load run by this many requests instead of `loadSeconds` (tiny runs only). */
+  loadRequests?: number;
   warmupSeconds: number;
   connections: number;
   /** The overload run: `overloadFactor` × the connections, for `overloadSeconds`. */
@@ -141,14 +144,25 @@ function contractOrganizationBytes(): string {
 }
 
 /** Captures one answer of `url` to `request`, to be replayed byte for byte by a bare server. */
-async function capture(url: string, request: Request): Promise<CannedAnswer> {
-  const response = await fetch(url + request.path, { method: request.method!, headers: request.headers!, ...(request.body !== undefined && { body: request.body }) });
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => {
-    if (!['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(key)) headers[key] = value;
+function capture(url: string, request: Request): Promise<CannedAnswer> {
+  // A connection of its own (no keep-alive pool), so that the server can stop at once later.
+  return new Promise((resolve, reject) => {
+    const headers = { ...request.headers, ...(request.body !== undefined && { 'content-length': String(Buffer.byteLength(request.body)) }) };
+    const req = httpRequest(url + request.path, { method: request.method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [key, value] of Object.entries(res.headers)) {
+          if (value !== undefined && !['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(key)) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('base64') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(request.body);
   });
-  return { status: response.status, headers, body: body.toString('base64') };
 }
 
 function ratio(results: LoadResult[], subject: string, baseline: string): number {
@@ -275,7 +289,7 @@ async function measureMock(config: BenchConfig, log: (l: string) => void): Promi
             { name: 'prism mock CLI', role: 'baseline', url: prism!.url, request: mockRequest, expectedStatus: 201 },
             { name: 'bare node:http', role: 'baseline', url: bare!.url, request: mockRequest, expectedStatus: 201 },
           ],
-          { connections: config.connections, seconds: config.loadSeconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds },
+          { connections: config.connections, seconds: config.loadSeconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds, amount: config.loadRequests },
         );
         return {
           operation: 'PUT /v2/organizations/{guid}/users (static example)',
@@ -309,7 +323,7 @@ async function measureServer(config: BenchConfig, log: (l: string) => void): Pro
     const del = await capture(server!.url, requests.delete);
     if (put.status !== 201 || del.status !== 204) throw new Error(`the reference server answered PUT ${put.status}, DELETE ${del.status} (expected 201, 204)`);
     return withServers([startServerProcess('bare', { kind: 'bare', answers: { PUT: put, DELETE: del } }, { pin: config.pin })], async ([bare]) => {
-      const options = { connections: config.connections, seconds: config.loadSeconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds };
+      const options = { connections: config.connections, seconds: config.loadSeconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds, amount: config.loadRequests };
       const subjects = (request: Request, expectedStatus: number) => [
         { name: 'reference server', role: 'subject' as const, url: server!.url, request, expectedStatus },
         { name: 'bare node:http', role: 'baseline' as const, url: bare!.url, request, expectedStatus },
@@ -339,7 +353,7 @@ async function measureServer(config: BenchConfig, log: (l: string) => void): Pro
       };
       sample();
       const timer = setInterval(sample, 500);
-      const result = await runLoad(server!.url, requests.put, connections, config.overloadSeconds, [requests.put, requests.delete]).finally(() => clearInterval(timer));
+      const result = await runLoad(server!.url, requests.put, connections, config.overloadSeconds, { requests: [requests.put, requests.delete] }).finally(() => clearInterval(timer));
       sample();
       const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
       const unexpected = Object.entries(statusCodes).reduce((sum, [code, count]) => sum + (['201', '204', '429'].includes(code) ? 0 : count), 0);
@@ -418,30 +432,31 @@ async function profileSlowest(config: BenchConfig, results: Pick<BenchResults, '
     { target: 'reference server (DELETE)', ratio: results.server.delete.ratioToBare },
   ].sort((a, b) => a.ratio - b.ratio);
   const slowest = candidates[0]!.target;
-  log(`profile: ${slowest} under ${config.connections} connections for ${config.profileSeconds} s (node --cpu-prof)`);
+  log(`profile: ${slowest} under ${config.connections} connections for ${config.profileSeconds} s (V8 CPU profiler)`);
   const dir = await mkdtemp(join(tmpdir(), 'bench-profile-'));
   try {
-    let url: string;
     let request: Request;
     let server: ServerProcess;
     if (slowest === 'mock') {
-      server = await startServerProcess('mock', { kind: 'mock' }, { pin: config.pin, cpuProfileDir: dir });
+      server = await startServerProcess('mock', { kind: 'mock' }, { pin: config.pin, ipc: true });
       request = mockRequest;
     } else {
       const requests = await referenceRequests();
-      server = await startServerProcess('reference server', { kind: 'reference', jwtSecret: requests.jwtSecret }, { pin: config.pin, cpuProfileDir: dir });
+      server = await startServerProcess('reference server', { kind: 'reference', jwtSecret: requests.jwtSecret }, { pin: config.pin, ipc: true });
       request = slowest.includes('DELETE') ? requests.delete : requests.put;
     }
-    url = server.url;
+    const path = join(dir, 'server.cpuprofile');
     try {
-      const load = await runLoad(url, request, config.connections, config.profileSeconds);
+      // The same warm-up as the measured runs; start-up and warm-up stay out of the profile.
+      if (config.warmupSeconds > 0) await runLoad(server.url, request, config.connections, config.warmupSeconds);
+      await server.ask({ type: 'profile-start' }, 'profile-started');
+      const load = await runLoad(server.url, request, config.connections, config.profileSeconds, { amount: config.loadRequests });
+      await server.ask({ type: 'profile-stop', path }, 'profile-written');
       log(`profile: ${Math.round(load.requests.total / load.duration)} req/s while profiling`);
     } finally {
       await server.stop();
     }
-    const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('node --cpu-prof wrote no profile');
-    return summariseProfile(slowest, JSON.parse(readFileSync(join(dir, file), 'utf8')), config.profileSeconds);
+    return summariseProfile(slowest, JSON.parse(readFileSync(path, 'utf8')), config.profileSeconds);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,10 @@
 // Child-process entry: starts one server under test on a free loopback port, prints
-// {"url": ...} as one line when it answers, and closes on SIGTERM (so that --cpu-prof
-// writes its profile). The config comes as JSON in BENCH_SERVE_CONFIG.
+// {"url": ...} as one line when it answers, and closes on SIGTERM. The config comes as
+// JSON in BENCH_SERVE_CONFIG. With an IPC channel it also records a CPU profile between
+// `profile-start` and `profile-stop` messages, so that start-up and warm-up stay out of it.
 import { createServer } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,8 +69,27 @@ async function start(config: ServeConfig): Promise<{ url: string; close(): Promi
   }
 }
 
+const bootStarted = performance.now();
 const server = await start(JSON.parse(process.env['BENCH_SERVE_CONFIG'] ?? '') as ServeConfig);
+process.stderr.write(`[serve] ${JSON.parse(process.env["BENCH_SERVE_CONFIG"]!).kind} ready in ${Math.round(performance.now() - bootStarted)} ms\n`);
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+let session: Session | undefined;
+process.on('message', (message: { type: 'profile-start' } | { type: 'profile-stop'; path: string }) => {
+  void (async () => {
+    if (message.type === 'profile-start') {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      process.send!({ type: 'profile-started' });
+    } else if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(message.path, JSON.stringify(profile));
+      session.disconnect();
+      process.send!({ type: 'profile-written' });
+    }
+  })();
+});
 process.on('SIGTERM', () => {
   // The load generator may leave keep-alive sockets open: do not wait for them for ever.
   setTimeout(() => process.exit(0), 2000).unref();
