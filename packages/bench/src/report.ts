@@ -24,7 +24,7 @@ function loadTable(results: LoadResult[], ratioTo: string): string[] {
 const runtimeOwners = new Set(['node (built-in modules)', '(V8 / native)', '(garbage collector)', '(program)']);
 
 /** One paragraph on where the busy time goes, from the profile's owners. */
-export function profileAnalysis(f: NonNullable<BenchResults['profile']>): string {
+export function profileAnalysis(f: NonNullable<BenchResults['profiles']>[number]): string {
   const total = f.byOwner.reduce((sum, o) => sum + o.percent, 0);
   const sum = (pick: (owner: string) => boolean) => Math.round(f.byOwner.filter((o) => pick(o.owner)).reduce((acc, o) => acc + o.percent, 0) * 10) / 10;
   const runtime = sum((o) => runtimeOwners.has(o));
@@ -150,12 +150,11 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
       '',
     );
   }
-  if (r.profile) {
-    const f = r.profile;
+  for (const [i, f] of (r.profiles ?? []).entries()) {
     lines.push(
       `## Where the time goes: ${f.target}`,
       '',
-      `The slowest of our servers relative to its bare baseline, profiled with V8's CPU profiler (the same sampler as \`node --cpu-prof\`, started through \`node:inspector\` after the warm-up, so start-up is left out) under the same load (${r.meta.config.connections} connections, ${f.seconds} s; ${n(f.busyMs)} ms busy, ${n(f.idleMs)} ms idle). Self time by owner:`,
+      `${i === 0 ? 'The slowest of our servers relative to its bare baseline' : 'The other server'}, profiled with V8's CPU profiler (the same sampler as \`node --cpu-prof\`, started through \`node:inspector\` after the warm-up, so start-up is left out) under the same load (${r.meta.config.connections} connections, ${f.seconds} s; ${n(f.busyMs)} ms busy, ${n(f.idleMs)} ms idle). Self time by owner:`,
       '',
       '| owner | self ms | % of busy |',
       '|---|---:|---:|',

@@ -34,7 +34,7 @@ export interface BenchConfig {
   clientRequests: number;
   /** Runs of each contract pipeline command; 0 leaves the pipeline out. */
   pipelineRounds: number;
-  /** Seconds of load on the CPU-profiled server; 0 leaves the profile out. */
+  /** Seconds of load on each CPU-profiled server; 0 leaves the profiles out. */
   profileSeconds: number;
   /** Pin the load generator and the servers to different cores. */
   pin: boolean;
@@ -117,7 +117,8 @@ export interface BenchResults {
     outputsUnchanged: boolean;
     contractCheck: { ms: Spread; passed: number; failed: number; skipped: number };
   };
-  profile?: ProfileSummary;
+  /** Our servers, slowest (relative to its bare baseline) first. */
+  profiles?: ProfileSummary[];
   goals: Goal[];
 }
 
@@ -424,14 +425,17 @@ async function measurePipeline(config: BenchConfig, log: (l: string) => void): P
   };
 }
 
-/** CPU profile of our slowest server under the same load, summarised by self time. */
-async function profileSlowest(config: BenchConfig, results: Pick<BenchResults, 'mock' | 'server'>, log: (l: string) => void): Promise<ProfileSummary> {
-  const candidates = [
-    { target: 'mock', ratio: results.mock.ratioToBare },
-    { target: 'reference server (PUT)', ratio: results.server.put.ratioToBare },
-    { target: 'reference server (DELETE)', ratio: results.server.delete.ratioToBare },
-  ].sort((a, b) => a.ratio - b.ratio);
-  const slowest = candidates[0]!.target;
+/** The mock and the slower reference server operation, slowest relative to bare first. */
+function profileTargets(results: Pick<BenchResults, 'mock' | 'server'>): string[] {
+  const server =
+    results.server.put.ratioToBare <= results.server.delete.ratioToBare
+      ? { target: 'reference server (PUT)', ratio: results.server.put.ratioToBare }
+      : { target: 'reference server (DELETE)', ratio: results.server.delete.ratioToBare };
+  return [{ target: 'mock', ratio: results.mock.ratioToBare }, server].sort((a, b) => a.ratio - b.ratio).map((c) => c.target);
+}
+
+/** CPU profile of one of our servers under the same load as its measured runs, summarised by self time. */
+async function profileServer(config: BenchConfig, slowest: string, log: (l: string) => void): Promise<ProfileSummary> {
   log(`profile: ${slowest} under ${config.connections} connections for ${config.profileSeconds} s (V8 CPU profiler)`);
   const dir = await mkdtemp(join(tmpdir(), 'bench-profile-'));
   try {
@@ -499,8 +503,9 @@ export async function runBenchmarks(config: BenchConfig): Promise<BenchResults> 
   const mock = await measureMock({ ...config, pin: pinned }, log);
   const server = await measureServer({ ...config, pin: pinned }, log);
   const pipeline = config.pipelineRounds > 0 ? await measurePipeline(config, log) : undefined;
-  const profile = config.profileSeconds > 0 ? await profileSlowest({ ...config, pin: pinned }, { mock, server }, log) : undefined;
-  const measured = { clientOverhead, clientSize, mock, server, ...(pipeline && { pipeline }), ...(profile && { profile }) };
+  const profiles: ProfileSummary[] = [];
+  if (config.profileSeconds > 0) for (const target of profileTargets({ mock, server })) profiles.push(await profileServer({ ...config, pin: pinned }, target, log));
+  const measured = { clientOverhead, clientSize, mock, server, ...(pipeline && { pipeline }), ...(profiles.length > 0 && { profiles }) };
   const { log: _log, outDir: _outDir, ...settings } = config;
   const results: BenchResults = {
     meta: {
