@@ -2,7 +2,7 @@
 // the busy time goes to. Idle time is left out of the percentages.
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -19,7 +19,7 @@ export interface ProfileSummary {
 
 /** Who a script belongs to: an npm package, one of ours, Node itself, or V8. */
 export function ownerOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(V8 / native)';
+  if (!url) return functionName.startsWith('(') ? functionName : 'native code (C++ bindings, V8 builtins)';
   if (url.startsWith('node:')) return 'node (built-in modules)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(url);
   if (pkg) return pkg[1]!;
@@ -36,6 +36,16 @@ function shortLocation(url: string, line: number): string {
 
 export function summariseProfile(target: string, profile: CpuProfile, seconds: number, top = 12): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+  // Native functions have no script: name the nearest JavaScript caller's owner instead.
+  const callerOwner = (id: number): string => {
+    for (let parent = parentOf.get(id); parent !== undefined; parent = parentOf.get(parent)) {
+      const frame = byId.get(parent)!.callFrame;
+      if (frame.url) return ownerOf(frame.url, frame.functionName);
+    }
+    return '';
+  };
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const functions = new Map<string, { function: string; location: string; owner: string; us: number }>();
@@ -46,8 +56,10 @@ export function summariseProfile(target: string, profile: CpuProfile, seconds: n
       idleUs += us;
       continue;
     }
-    const key = `${functionName}|${url}|${lineNumber}`;
-    const entry = functions.get(key) ?? { function: functionName || '(anonymous)', location: shortLocation(url, lineNumber), owner: ownerOf(url, functionName), us: 0 };
+    const caller = url || functionName.startsWith('(') ? '' : callerOwner(id);
+    const key = `${functionName}|${url}|${lineNumber}|${caller}`;
+    const location = caller ? `native, called from ${caller}` : shortLocation(url, lineNumber);
+    const entry = functions.get(key) ?? { function: functionName || '(anonymous)', location, owner: ownerOf(url, functionName), us: 0 };
     entry.us += us;
     functions.set(key, entry);
   }

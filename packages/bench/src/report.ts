@@ -21,21 +21,29 @@ function loadTable(results: LoadResult[], ratioTo: string): string[] {
   ];
 }
 
-const runtimeOwners = new Set(['node (built-in modules)', '(V8 / native)', '(garbage collector)', '(program)']);
+const runtimeOwners = new Set(['node (built-in modules)', '(garbage collector)', '(program)']);
+const nativeOwner = 'native code (C++ bindings, V8 builtins)';
+// What the usual native functions are, for the reader of the report.
+const nativeMeaning: Record<string, string> = {
+  writev: 'socket write of the answer',
+  run: 'better-sqlite3 statement',
+  all: 'better-sqlite3 statement',
+  get: 'better-sqlite3 statement',
+};
 
-/** One paragraph on where the busy time goes, from the profile's owners. */
+/** One paragraph on where the busy time goes, from the profile's owners and functions. */
 export function profileAnalysis(f: NonNullable<BenchResults['profiles']>[number]): string {
-  const total = f.byOwner.reduce((sum, o) => sum + o.percent, 0);
   const sum = (pick: (owner: string) => boolean) => Math.round(f.byOwner.filter((o) => pick(o.owner)).reduce((acc, o) => acc + o.percent, 0) * 10) / 10;
-  const runtime = sum((o) => runtimeOwners.has(o));
-  const ours = sum((o) => o.startsWith('@org-membership-api/'));
-  const dependencies = f.byOwner.filter((o) => !runtimeOwners.has(o.owner) && !o.owner.startsWith('@org-membership-api/'));
+  const isDependency = (o: string) => !runtimeOwners.has(o) && o !== nativeOwner && !o.startsWith('@org-membership-api/');
+  const natives = f.topFunctions.filter((x) => x.location.startsWith('native')).slice(0, 3);
+  const dependencies = f.byOwner.filter((o) => isDependency(o.owner)).slice(0, 4);
   const top = f.topFunctions[0];
   return [
-    `Of the busy time (the top ${f.byOwner.length} owners cover ${Math.round(total)} %), ${runtime} % is the runtime itself (Node's HTTP stack, socket writes, V8, garbage collection),`,
-    `${sum((o) => !runtimeOwners.has(o) && !o.startsWith('@org-membership-api/'))} % is dependencies (${dependencies.slice(0, 4).map((o) => `${o.owner} ${o.percent} %`).join(', ')}),`,
-    `and ${ours} % is our own code.`,
-    top ? `The single most expensive function is \`${top.function}\` (${top.location || 'native'}, ${top.percent} %).` : '',
+    `Busy time: ${sum((o) => o === nativeOwner)} % in native code${natives.length ? ` (${natives.map((x) => `\`${x.function}\`${nativeMeaning[x.function] ? ` = ${nativeMeaning[x.function]}` : ''} ${x.percent} %, ${x.location.replace('native, ', '')}`).join('; ')})` : ''},`,
+    `${sum((o) => runtimeOwners.has(o))} % in Node's own JavaScript and garbage collection,`,
+    `${sum(isDependency)} % in dependencies${dependencies.length ? ` (${dependencies.map((o) => `${o.owner} ${o.percent} %`).join(', ')})` : ''},`,
+    `and ${sum((o) => o.startsWith('@org-membership-api/'))} % in our own code.`,
+    top ? `The most expensive single function is \`${top.function}\` (${top.location || 'runtime'}, ${top.percent} %).` : '',
   ].join(' ');
 }
 

@@ -43,6 +43,7 @@ describe('profile summary', () => {
     expect(summary.topFunctions[0]).toMatchObject({ function: 'route', selfMs: 6, percent: 75 });
     expect(summary.byOwner.map((o) => o.owner)).toEqual(['@stoplight/prism-http', '@org-membership-api/mock']);
     expect(ownerOf('node:internal/http', 'x')).toBe('node (built-in modules)');
+    expect(ownerOf('', 'writev')).toMatch(/^native/);
   });
 });
 
