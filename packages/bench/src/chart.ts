@@ -2,15 +2,15 @@
 
 export interface ChartGroup {
   title: string;
-  bars: Array<{ label: string; value: number; min: number; max: number; ours: boolean }>;
+  bars: Array<{ label: string; value: number; min: number; max: number; ours: boolean; note?: string }>;
 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function throughputChart(groups: readonly ChartGroup[], title: string): string {
-  const width = 760;
+  const width = 820;
   const labelWidth = 190;
-  const valueWidth = 110;
+  const valueWidth = 170;
   const plotWidth = width - labelWidth - valueWidth - 20;
   const barHeight = 18;
   const gap = 6;
@@ -33,7 +33,7 @@ export function throughputChart(groups: readonly ChartGroup[], title: string): s
         `<line x1="${x0.toFixed(1)}" y1="${mid}" x2="${x1.toFixed(1)}" y2="${mid}" stroke="#222" stroke-width="1.5"/>`,
         `<line x1="${x0.toFixed(1)}" y1="${mid - 5}" x2="${x0.toFixed(1)}" y2="${mid + 5}" stroke="#222"/>`,
         `<line x1="${x1.toFixed(1)}" y1="${mid - 5}" x2="${x1.toFixed(1)}" y2="${mid + 5}" stroke="#222"/>`,
-        `<text x="${(labelWidth + plotWidth + 10).toFixed(1)}" y="${mid + 4}">${Math.round(bar.value).toLocaleString('en-US')} req/s</text>`,
+        `<text x="${(labelWidth + plotWidth + 10).toFixed(1)}" y="${mid + 4}">${Math.round(bar.value).toLocaleString('en-US')} req/s${bar.note ? ` (${escape(bar.note)})` : ''}</text>`,
       );
       y += barHeight + gap;
     }
