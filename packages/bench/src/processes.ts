@@ -43,6 +43,8 @@ export interface ServerProcess {
   name: string;
   url: string;
   child: ChildProcess;
+  /** Milliseconds from spawning the process to its first answered request. */
+  startupMs: number;
   /** Resident set size in bytes, read from /proc (undefined where there is no /proc). */
   rss(): number | undefined;
   /** Sends a message over the IPC channel and waits for the reply of type `replyType`. */
@@ -57,11 +59,12 @@ function rssOf(pid: number | undefined): number | undefined {
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
-function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
+function wrap(name: string, url: string, child: ChildProcess, startupMs: number): ServerProcess {
   return {
     name,
     url,
     child,
+    startupMs,
     rss: () => rssOf(child.pid),
     ask: (message, replyType) =>
       new Promise((resolve, reject) => {
@@ -88,6 +91,7 @@ function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
 export function startServerProcess(name: string, config: ServeConfig, options: { pin: boolean; ipc?: boolean }): Promise<ServerProcess> {
   const node = [process.execPath, '--import', 'tsx', join(packageDir, 'src/serve.ts')];
   const command = pinnedCommand(node, options.pin);
+  const spawned = performance.now();
   const child = spawn(command[0]!, command.slice(1), {
     cwd: packageDir,
     env: { ...process.env, BENCH_SERVE_CONFIG: JSON.stringify(config) },
@@ -103,7 +107,7 @@ export function startServerProcess(name: string, config: ServeConfig, options: {
       if (line) {
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve(wrap(name, (JSON.parse(line) as { url: string }).url, child));
+        resolve(wrap(name, (JSON.parse(line) as { url: string }).url, child, Math.round(performance.now() - spawned)));
       }
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening: ${stderr.slice(-2000)}`)));
@@ -113,6 +117,7 @@ export function startServerProcess(name: string, config: ServeConfig, options: {
 /** Starts any command that serves on `port`, and polls until `probe` answers. */
 export async function startCommand(name: string, command: string[], port: number, probe: (url: string) => Promise<void>, options: { pin: boolean; timeoutMs?: number }): Promise<ServerProcess> {
   const full = pinnedCommand(command, options.pin);
+  const spawned = performance.now();
   // The Prism CLI logs every request: its log goes nowhere, as a quiet deployment's would.
   const child = spawn(full[0]!, full.slice(1), { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -123,13 +128,13 @@ export async function startCommand(name: string, command: string[], port: number
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
     try {
       await probe(url);
-      return wrap(name, url, child);
+      return wrap(name, url, child, Math.round(performance.now() - spawned));
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${name} did not answer within the time limit: ${(error as Error).message}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 }

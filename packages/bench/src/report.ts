@@ -124,6 +124,8 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
     '',
     `Mock / bare: **${r.mock.ratioToBare.toFixed(2)}**; mock / prism CLI: **${r.mock.ratioToPrismCli.toFixed(1)}×**.`,
     '',
+    `Start-up to the first answered request (each CLI alone, median of ${r.mock.startupMs.mock.runs}, min–max): mock **${r.mock.startupMs.mock.median} ms** (${r.mock.startupMs.mock.min}–${r.mock.startupMs.mock.max}), \`prism mock\` CLI ${r.mock.startupMs.prismCli.median} ms (${r.mock.startupMs.prismCli.min}–${r.mock.startupMs.prismCli.max}).`,
+    '',
     '## 4. Reference server',
     '',
     `${r.server.connections} connections, admin token, SQLite file database. The bare server answers the reference server's exact bytes.`,

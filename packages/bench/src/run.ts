@@ -89,7 +89,15 @@ export interface BenchResults {
     ownCodeGzipped: number;
     addedGzipped: number;
   };
-  mock: { operation: string; connections: number; results: LoadResult[]; ratioToBare: number; ratioToPrismCli: number };
+  mock: {
+    operation: string;
+    connections: number;
+    results: LoadResult[];
+    ratioToBare: number;
+    ratioToPrismCli: number;
+    /** Spawn to first answered request, each CLI started alone: `pnpm mock`'s command vs `prism mock`. */
+    startupMs: { mock: Spread; prismCli: Spread };
+  };
   server: {
     connections: number;
     put: { operation: string; results: LoadResult[]; ratioToBare: number };
@@ -275,6 +283,20 @@ async function measureMock(config: BenchConfig, log: (l: string) => void): Promi
     const answer = await capture(url, mockRequest);
     if (answer.status !== 201) throw new Error(`status ${answer.status}`);
   };
+  // Start-up, one process at a time and alternating, so neither waits on the other's CPU.
+  const startups: { mock: number[]; prismCli: number[] } = { mock: [], prismCli: [] };
+  for (let round = 0; round < config.rounds; round += 1) {
+    for (const which of rotate(['mock', 'prismCli'] as const, round)) {
+      const port = await freePort();
+      const command =
+        which === 'mock'
+          ? [process.execPath, '--import', 'tsx', join(repoRoot, 'packages/mock/src/cli.ts'), '--port', String(port)]
+          : [process.execPath, prismCli, 'mock', '-h', '127.0.0.1', '-p', String(port), join(repoRoot, 'dist/openapi.json')];
+      const started = await startCommand(which, command, port, probe, { pin: config.pin });
+      startups[which].push(started.startupMs);
+      await started.stop();
+    }
+  }
   return withServers(
     [
       startServerProcess('mock (embedded Prism)', { kind: 'mock' }, { pin: config.pin }),
@@ -298,6 +320,7 @@ async function measureMock(config: BenchConfig, log: (l: string) => void): Promi
           results,
           ratioToBare: ratio(results, 'mock', 'bare node:http'),
           ratioToPrismCli: ratio(results, 'mock', 'prism mock CLI'),
+          startupMs: { mock: spread(startups.mock), prismCli: spread(startups.prismCli) },
         };
       });
     },

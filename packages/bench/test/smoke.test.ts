@@ -94,6 +94,11 @@ describe('pnpm bench, tiny run', () => {
       expect(value).toBeGreaterThan(0);
       expect(Number.isFinite(value)).toBe(true);
     }
+    for (const startup of [results.mock.startupMs.mock, results.mock.startupMs.prismCli]) {
+      expect(startup.runs).toBeGreaterThan(0);
+      expect(startup.min).toBeGreaterThan(0);
+      expect(startup.max).toBeGreaterThanOrEqual(startup.median);
+    }
   });
 
   it('compares the client with raw fetch and measures its size', () => {
