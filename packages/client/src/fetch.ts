@@ -76,11 +76,13 @@ export function createTransport(options: TransportOptions, token?: string | Toke
 
   return async (request) => {
     const signal = request.signal;
+    // Read once so that every attempt sends it again; cheaper than copying the request per attempt.
+    const body = request.body && (await untilAborted(signal, request.arrayBuffer()));
     let rejectedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
       signal.throwIfAborted();
       const bearer = typeof token === 'function' ? await untilAborted(signal, Promise.resolve(token({ rejectedToken, fetch: tokenFetch }))) : token;
-      const attemptRequest = new Request(request.clone(), { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+      const attemptRequest = new Request(request, { body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       try {
         // `cf oauth-token` prints the token with its scheme: accept it as is.
         if (bearer !== undefined) attemptRequest.headers.set('Authorization', `Bearer ${bearer.replace(/^bearer\s+/i, '')}`);
