@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore, fixtures, mintToken } from '../src/index.js';
+import { migrate } from '../src/sqlite-store.js';
 import { Database } from '../src/sqlite-driver.js';
 import { TokenVerifier } from '../src/tokens.js';
 
@@ -15,12 +16,33 @@ describe('SqliteStore', () => {
     const path = join(dir, 'migrate.db');
     await new SqliteStore(path).close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     const reopened = new SqliteStore(path);
     expect(await reopened.findOrganization(fixtures.organizations.name237)).toBeUndefined();
     await reopened.close();
+  });
+
+  it('upgrades a database of schema 1: the username index serves lookups without a sort', async () => {
+    const path = join(dir, 'schema-1.db');
+    const db = new Database(path);
+    migrate(db, 1);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+    await new SqliteStore(path).close();
+    const upgraded = new Database(path);
+    try {
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      const plan = upgraded
+        .prepare<[string], { detail: string }>('EXPLAIN QUERY PLAN SELECT id, username, origin FROM users WHERE username = ? ORDER BY rowid')
+        .all('x')
+        .map((row) => row.detail);
+      expect(plan.join('\n')).toContain('users_by_username');
+      expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+    } finally {
+      upgraded.close();
+    }
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -29,6 +51,57 @@ describe('SqliteStore', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => new SqliteStore(path)).toThrow(/newer/);
+  });
+
+  it('group commit: changes of one turn commit together, a failing one is undone alone, none settles before the commit', async () => {
+    const path = join(dir, 'group-commit.db');
+    const store = new SqliteStore(path);
+    const reader = new Database(path, { readonly: true });
+    try {
+      await store.loadDataset(fixtures.datasetName, fixtures.dataset);
+      const org = fixtures.organizations.name1766;
+      const context = (requestId: string) => ({ actorUserId: fixtures.adminUserId, requestId });
+      const visibleToOtherConnection = (userId: string) =>
+        reader.prepare('SELECT 1 FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?').get(org, userId, 'auditors') !== undefined;
+      const seenAtSettlement: boolean[] = [];
+      const changes = [
+        store.grantOrgRole(org, fixtures.userIds.user, 'auditors', context('gc-1')).then(() => {
+          seenAtSettlement.push(visibleToOtherConnection(fixtures.userIds.user));
+        }),
+        // No such organization: the foreign key fails inside this change's savepoint only.
+        store.grantOrgRole('00000000-0000-4000-8000-000000000000', fixtures.userIds.user, 'auditors', context('gc-2')),
+        store.grantOrgRole(org, fixtures.userIds.billingManager, 'auditors', context('gc-3')).then(() => {
+          seenAtSettlement.push(visibleToOtherConnection(fixtures.userIds.billingManager));
+        }),
+      ];
+      // Nothing is applied before the turn ends.
+      expect(visibleToOtherConnection(fixtures.userIds.user)).toBe(false);
+      const settled = await Promise.allSettled(changes);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      expect(seenAtSettlement).toEqual([true, true]);
+      const events = (await store.listEvents()).filter((e) => e.requestId.startsWith('gc-'));
+      expect(events.map((e) => e.requestId)).toEqual(['gc-1', 'gc-3']);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
+  it('close() commits the changes still queued', async () => {
+    const path = join(dir, 'close-queued.db');
+    const store = new SqliteStore(path);
+    await store.loadDataset(fixtures.datasetName, fixtures.dataset);
+    const org = fixtures.organizations.name1766;
+    const pending = store.grantOrgRole(org, fixtures.userIds.auditor, 'auditors', { actorUserId: undefined, requestId: 'queued' });
+    await store.close();
+    await pending;
+    const reopened = new SqliteStore(path);
+    try {
+      expect(await reopened.hasOrgRole(org, fixtures.userIds.auditor, 'auditors')).toBe(true);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('loads a dataset once per database', async () => {
