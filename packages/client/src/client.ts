@@ -1,7 +1,7 @@
 import type { components, paths } from '@org-membership-api/types';
 import createClient, { type Client } from 'openapi-fetch';
 import { unwrap } from './errors.js';
-import { createTransport, type TokenProvider, type TransportOptions } from './fetch.js';
+import { PreparedRequest, createTransport, type TokenProvider, type TransportOptions } from './fetch.js';
 
 /** The four organization roles Cloud Controller v2 assigns by username. */
 export type Role = 'users' | 'managers' | 'billing_managers' | 'auditors';
@@ -73,10 +73,17 @@ export interface OrgMembershipClient {
  * throw {@link ApiError}; network errors, timeouts and aborts throw as `fetch` does.
  */
 export function createOrgMembershipClient(options: OrgMembershipClientOptions): OrgMembershipClient {
+  // Per API, two openapi-fetch clients on one transport: `raw` builds WHATWG Requests, as
+  // middleware added with `raw.*.use()` expects; the methods below build PreparedRequests,
+  // which the transport sends without copying (most of the cost of a call otherwise).
   const connect = <Paths extends {}>(name: 'cloudController' | 'members') => {
     const api = options[name];
-    const client = api && createClient<Paths>({ baseUrl: api.baseUrl, fetch: createTransport(options, api.token) });
-    return (): Client<Paths> => {
+    const fetch = api && createTransport(options, api.token);
+    const raw = api && createClient<Paths>({ baseUrl: api.baseUrl, fetch });
+    const prepared =
+      api && createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request });
+    return (kind: 'raw' | 'prepared'): Client<Paths> => {
+      const client = kind === 'raw' ? raw : prepared;
       if (!client) throw new Error(`The ${name} API is not configured: pass options.${name}.baseUrl`);
       return client;
     };
@@ -89,10 +96,10 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
   return {
     roles: {
       associate: async ({ org, role, username, origin }, call) =>
-        unwrap(await cloudController().PUT(rolePath(role), { params: { path: { guid: org } }, body: { username, origin }, ...call })),
+        unwrap(await cloudController('prepared').PUT(rolePath(role), { params: { path: { guid: org } }, body: { username, origin }, ...call })),
       remove: async ({ org, role, username, origin, recursive }, call) =>
         unwrap(
-          await cloudController().DELETE(rolePath(role), {
+          await cloudController('prepared').DELETE(rolePath(role), {
             params: { path: { guid: org }, query: { recursive } },
             body: { username, origin },
             ...call,
@@ -101,15 +108,15 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
     },
     members: {
       remove: async ({ userId }, call) => {
-        unwrap(await members().DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call }));
+        unwrap(await members('prepared').DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call }));
       },
     },
     raw: {
       get cloudController() {
-        return cloudController();
+        return cloudController('raw');
       },
       get members() {
-        return members();
+        return members('raw');
       },
     },
   };

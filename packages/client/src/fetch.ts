@@ -44,7 +44,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /** Settles like `promise`, or rejects with the abort reason as soon as `signal` aborts. */
-function untilAborted<T>(signal: AbortSignal, promise: PromiseLike<T>, onAbort?: () => void): Promise<T> {
+function untilAborted<T>(signal: AbortSignal | undefined, promise: T | PromiseLike<T>, onAbort?: () => void): Promise<T> {
+  if (!signal) return Promise.resolve(promise);
   return new Promise<T>((resolve, reject) => {
     const abort = () => {
       onAbort?.();
@@ -52,16 +53,64 @@ function untilAborted<T>(signal: AbortSignal, promise: PromiseLike<T>, onAbort?:
     };
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort, { once: true });
-    promise.then(resolve, reject).then(() => signal.removeEventListener('abort', abort));
+    Promise.resolve(promise)
+      .then(resolve, reject)
+      .then(() => signal.removeEventListener('abort', abort));
   });
 }
 
 /** Frees the connection of an answer that is not passed on. */
 const discard = (response: Response) => response.body?.cancel().catch(() => {});
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return untilAborted(signal, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), () => clearTimeout(timer));
+}
+
+/**
+ * A signal that aborts with a `TimeoutError` after `ms`. Cheaper per request than
+ * `AbortSignal.timeout()` (no weak references for the GC to track). The timer is left armed
+ * when the answer is returned, so that it also bounds the reading of the body.
+ */
+function armTimeout(ms: number): { signal: AbortSignal; disarm(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  // Node: a pending timeout must not keep the process alive.
+  (timer as { unref?: () => void }).unref?.();
+  return { signal: controller.signal, disarm: () => clearTimeout(timer) };
+}
+
+/**
+ * The request the `roles` and `members` methods hand to the transport: openapi-fetch builds
+ * it (its `Request` option) in place of a WHATWG `Request`, whose construction, body stream
+ * and copy per attempt cost more than the rest of a call. It keeps the URL and the
+ * `RequestInit` as given, so that every attempt is a plain `fetch(url, init)`.
+ */
+export class PreparedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly signal: AbortSignal | undefined;
+  readonly init: RequestInit;
+
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = init.method ?? 'GET';
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.signal = init.signal ?? undefined;
+    this.init = init;
+  }
+}
+
+// What a Request carries besides its URL, body and signal.
+const REQUEST_FIELDS = ['method', 'redirect', 'credentials', 'cache', 'mode', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+
+/** A WHATWG Request (the raw clients', a token request) as a PreparedRequest, its body read once so that every attempt can send it. */
+async function prepare(request: Request): Promise<PreparedRequest> {
+  const init: Record<string, unknown> = { headers: new Headers(request.headers), signal: request.signal };
+  for (const field of REQUEST_FIELDS) init[field] = request[field];
+  if (request.body) init['body'] = await untilAborted(request.signal, request.arrayBuffer());
+  return new PreparedRequest(request.url, init as RequestInit);
 }
 
 /**
@@ -69,44 +118,53 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * errors (every operation of both APIs is idempotent). A 401 to a token from a provider gets one
  * more try with a fresh token. The caller's signal (the request's) ends everything at once.
  */
-export function createTransport(options: TransportOptions, token?: string | TokenProvider): Fetch {
-  const { fetch = (request: Request) => globalThis.fetch(request), retry = {}, timeoutMs = 30_000 } = options;
+export function createTransport(options: TransportOptions, token?: string | TokenProvider): (request: Request | PreparedRequest) => Promise<Response> {
+  const { retry = {}, timeoutMs = 30_000 } = options;
   const { attempts = 3, baseDelayMs = 200, maxDelayMs = 30_000 } = retry;
-  const tokenFetch = typeof token === 'function' ? createTransport(options) : fetch;
+  const customFetch = options.fetch;
+  // A custom fetch gets a Request, raced against the signal in case it ignores it; the
+  // runtime's fetch takes the URL and init as they are (looked up per call, so that it can be
+  // replaced).
+  const send = customFetch
+    ? (url: string, init: RequestInit & { signal: AbortSignal }) => untilAborted(init.signal, customFetch(new Request(url, init)))
+    : (url: string, init: RequestInit) => globalThis.fetch(url, init);
+  const provider = typeof token === 'function' ? { next: token, fetch: createTransport(options) } : undefined;
 
-  return async (request) => {
-    const signal = request.signal;
-    // Read once so that every attempt sends it again; cheaper than copying the request per attempt.
-    const body = request.body && (await untilAborted(signal, request.arrayBuffer()));
+  return async (original) => {
+    const { url, init, headers, signal } = original instanceof PreparedRequest ? original : await prepare(original);
     let rejectedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      signal.throwIfAborted();
-      const bearer = typeof token === 'function' ? await untilAborted(signal, Promise.resolve(token({ rejectedToken, fetch: tokenFetch }))) : token;
-      const attemptRequest = new Request(request, { body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-      try {
-        // `cf oauth-token` prints the token with its scheme: accept it as is.
-        if (bearer !== undefined) attemptRequest.headers.set('Authorization', `Bearer ${bearer.replace(/^bearer\s+/i, '')}`);
-      } catch {
-        // The runtime's message would quote the token.
-        throw new TypeError('The access token has characters an HTTP header cannot carry');
+      signal?.throwIfAborted();
+      const bearer = provider ? await untilAborted(signal, provider.next({ rejectedToken, fetch: provider.fetch })) : (token as string | undefined);
+      if (bearer !== undefined) {
+        try {
+          // `cf oauth-token` prints the token with its scheme: accept it as is.
+          headers.set('Authorization', `Bearer ${bearer.replace(/^bearer\s+/i, '')}`);
+        } catch {
+          // The runtime's message would quote the token.
+          throw new TypeError('The access token has characters an HTTP header cannot carry');
+        }
       }
+      const timeout = armTimeout(timeoutMs);
       let delay: number | undefined;
       try {
-        // Settles on abort or timeout even if a custom fetch ignores the signal.
-        const response = await untilAborted(attemptRequest.signal, fetch(attemptRequest));
-        if (response.status === 401 && typeof token === 'function' && rejectedToken === undefined) {
+        const response = await send(url, { ...init, headers, signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
+        if (response.status === 401 && provider && rejectedToken === undefined) {
           rejectedToken = bearer;
           attempt--;
+          timeout.disarm();
           void discard(response);
           continue;
         }
         if ((response.status !== 429 && response.status !== 503) || attempt >= attempts) return response;
         delay = parseRetryAfter(response.headers.get('Retry-After'));
         if (delay !== undefined && delay > maxDelayMs) return response;
+        timeout.disarm();
         void discard(response);
       } catch (error) {
+        timeout.disarm();
         // A network error or this attempt's timeout; the caller's own abort is final.
-        if (signal.aborted) throw signal.reason;
+        if (signal?.aborted) throw signal.reason;
         if (attempt >= attempts) throw error;
       }
       await sleep(delay ?? Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), signal);
