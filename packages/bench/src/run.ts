@@ -72,8 +72,10 @@ export interface BenchResults {
     operation: string;
     requestsPerSubject: number;
     clientMedianUs: Spread;
-    /** openapi-fetch alone (no auth, retries or timeout), to tell its cost from ours. */
+    /** openapi-fetch alone (no auth, retries or timeout; its default WHATWG Requests), for reference. */
     openapiFetchMedianUs: Spread;
+    /** Raw fetch with an abort signal on a 30 s timer, as the client gives each attempt: what a timeout costs fetch itself. */
+    fetchWithTimeoutMedianUs: Spread;
     fetchMedianUs: Spread;
     /** Median of every openapi-fetch request over the median of every raw fetch. */
     openapiFetchRatio: number;
@@ -208,20 +210,27 @@ async function measureClientOverhead(config: BenchConfig, log: (l: string) => vo
       const { data, response } = await plain.PUT('/v2/organizations/{guid}/users', { params: { path: { guid: target.org } }, body: { username: target.username } });
       if (response.status !== 201 || !data?.metadata) throw new Error(`openapi-fetch: status ${response.status}`);
     };
-    const viaFetch = async () => {
+    const viaFetch = async (signal?: AbortSignal) => {
       const response = await fetch(`${bare!.url}/v2/organizations/${target.org}/${target.role}`, {
         method: 'PUT',
         headers: { authorization: `bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ username: target.username }),
+        ...(signal && { signal }),
       });
       if (response.status !== 201) throw new Error(`fetch: status ${response.status}`);
       const org = (await response.json()) as { metadata?: unknown };
       if (!org.metadata) throw new Error('fetch: no organization in the answer');
     };
+    const viaFetchWithTimeout = () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      return viaFetch(controller.signal).finally(() => clearTimeout(timer));
+    };
     const subjects = [
       { name: 'client', call: viaClient, samples: [] as number[], roundMedians: [] as number[] },
       { name: 'openapi-fetch', call: viaOpenapiFetch, samples: [] as number[], roundMedians: [] as number[] },
-      { name: 'fetch', call: viaFetch, samples: [] as number[], roundMedians: [] as number[] },
+      { name: 'fetch with timeout', call: viaFetchWithTimeout, samples: [] as number[], roundMedians: [] as number[] },
+      { name: 'fetch', call: () => viaFetch(), samples: [] as number[], roundMedians: [] as number[] },
     ];
     // Warm-up: JIT and the connection pool, for both.
     for (const s of subjects) for (let i = 0; i < Math.min(500, config.clientRequests); i++) await s.call();
@@ -237,12 +246,13 @@ async function measureClientOverhead(config: BenchConfig, log: (l: string) => vo
         s.roundMedians.push(median(times));
       }
     }
-    const [c, o, f] = subjects as [(typeof subjects)[0], (typeof subjects)[0], (typeof subjects)[0]];
+    const [c, o, t, f] = subjects as [(typeof subjects)[0], (typeof subjects)[0], (typeof subjects)[0], (typeof subjects)[0]];
     return {
       operation: 'PUT /v2/organizations/{guid}/users (roles.associate vs fetch + JSON.parse)',
       requestsPerSubject: c.samples.length,
       clientMedianUs: spread(c.roundMedians),
       openapiFetchMedianUs: spread(o.roundMedians),
+      fetchWithTimeoutMedianUs: spread(t.roundMedians),
       fetchMedianUs: spread(f.roundMedians),
       openapiFetchRatio: median(o.samples) / median(f.samples),
       ratio: median(c.samples) / median(f.samples),

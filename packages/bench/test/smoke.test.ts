@@ -105,6 +105,7 @@ describe('pnpm bench, tiny run', () => {
     const c = results.clientOverhead;
     expect(c.requestsPerSubject).toBe(40);
     expect(c.clientMedianUs.median).toBeGreaterThan(0);
+    expect(c.fetchWithTimeoutMedianUs.median).toBeGreaterThan(0);
     expect(c.ratio).toBeGreaterThan(0.2);
     expect(c.ratio).toBeLessThan(20);
     expect(results.clientSize.clientGzipped).toBeGreaterThan(results.clientSize.openapiFetchCreateClientGzipped);
