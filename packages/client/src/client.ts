@@ -1,7 +1,7 @@
 import type { components, paths } from '@org-membership-api/types';
 import createClient, { type Client } from 'openapi-fetch';
 import { unwrap } from './errors.js';
-import { PreparedRequest, createTransport, type TokenProvider, type TransportOptions } from './fetch.js';
+import { PreparedRequest, createTransport, type TokenProvider, type Transport, type TransportOptions } from './fetch.js';
 
 /** The four organization roles Cloud Controller v2 assigns by username. */
 export type Role = 'users' | 'managers' | 'billing_managers' | 'auditors';
@@ -69,6 +69,25 @@ export interface OrgMembershipClient {
 }
 
 /**
+ * The client with every request method releasing the transport's timer once openapi-fetch has
+ * read the answer (the timer bounds the body read too; left armed, it would hold the attempt's
+ * signal until it fires). A `parseAs: 'stream'` body is read later, without that bound.
+ */
+function releasing<Paths extends {}>(client: Client<Paths>, transport: Transport): Client<Paths> {
+  return new Proxy(client, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function' || key === 'use' || key === 'eject') return value;
+      return async (...args: unknown[]) => {
+        const result = (await value(...args)) as { response: Response };
+        transport.release(result.response);
+        return result;
+      };
+    },
+  });
+}
+
+/**
  * One client for both APIs, each on its own host with its own credentials. Non-2xx answers
  * throw {@link ApiError}; network errors, timeouts and aborts throw as `fetch` does.
  */
@@ -79,27 +98,27 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
   const connect = <Paths extends {}>(name: 'cloudController' | 'members') => {
     const api = options[name];
     const fetch = api && createTransport(options, api.token);
-    const raw = api && createClient<Paths>({ baseUrl: api.baseUrl, fetch });
+    const raw = fetch && releasing(createClient<Paths>({ baseUrl: api.baseUrl, fetch }), fetch);
     const prepared =
-      api && createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request });
-    return (kind: 'raw' | 'prepared'): Client<Paths> => {
-      const client = kind === 'raw' ? raw : prepared;
+      fetch && releasing(createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request }), fetch);
+    const configured = (client: Client<Paths> | undefined) => (): Client<Paths> => {
       if (!client) throw new Error(`The ${name} API is not configured: pass options.${name}.baseUrl`);
       return client;
     };
+    return [configured(raw), configured(prepared)] as const;
   };
-  const cloudController = connect<CloudControllerPaths>('cloudController');
-  const members = connect<MembersPaths>('members');
+  const [rawCloudController, cloudController] = connect<CloudControllerPaths>('cloudController');
+  const [rawMembers, members] = connect<MembersPaths>('members');
   // The four role paths have identical operations, so one of them types them all.
   const rolePath = (role: Role) => `/v2/organizations/{guid}/${role}` as '/v2/organizations/{guid}/users';
 
   return {
     roles: {
       associate: async ({ org, role, username, origin }, call) =>
-        unwrap(await cloudController('prepared').PUT(rolePath(role), { params: { path: { guid: org } }, body: { username, origin }, ...call })),
+        unwrap(await cloudController().PUT(rolePath(role), { params: { path: { guid: org } }, body: { username, origin }, ...call })),
       remove: async ({ org, role, username, origin, recursive }, call) =>
         unwrap(
-          await cloudController('prepared').DELETE(rolePath(role), {
+          await cloudController().DELETE(rolePath(role), {
             params: { path: { guid: org }, query: { recursive } },
             body: { username, origin },
             ...call,
@@ -108,15 +127,15 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
     },
     members: {
       remove: async ({ userId }, call) => {
-        unwrap(await members('prepared').DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call }));
+        unwrap(await members().DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call }));
       },
     },
     raw: {
       get cloudController() {
-        return cloudController('raw');
+        return rawCloudController();
       },
       get members() {
-        return members('raw');
+        return rawMembers();
       },
     },
   };

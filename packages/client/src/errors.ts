@@ -26,10 +26,9 @@ export class ApiError extends Error {
     this.requestId = response.headers.get('X-VCAP-Request-ID') ?? response.headers.get('X-Request-Id') ?? undefined;
   }
 
-  /** `JSON.stringify` of an Error drops `message`; keep it in logs. */
+  /** `JSON.stringify` of an Error drops `message` (not enumerable); keep it in logs. */
   toJSON() {
-    const { name, message, status, code, errorCode, requestId } = this;
-    return { name, message, status, code, errorCode, requestId };
+    return { ...this, message: this.message };
   }
 }
 

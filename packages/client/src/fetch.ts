@@ -68,13 +68,14 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * A signal that aborts with a `TimeoutError` after `ms`. Cheaper per request than
- * `AbortSignal.timeout()` (no weak references for the GC to track). The timer is left armed
- * when the answer is returned, so that it also bounds the reading of the body.
+ * A signal that aborts with a `TimeoutError` after `ms`: cheaper per request than
+ * `AbortSignal.timeout()`, whose weak references the GC has to track. The timer stays armed
+ * when the answer is returned, so that it also bounds the reading of the body, until
+ * `Transport.release` disarms it.
  */
 function armTimeout(ms: number): { signal: AbortSignal; disarm(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  const timer = setTimeout(() => controller.abort(new DOMException('Request timed out', 'TimeoutError')), ms);
   // Node: a pending timeout must not keep the process alive.
   (timer as { unref?: () => void }).unref?.();
   return { signal: controller.signal, disarm: () => clearTimeout(timer) };
@@ -87,30 +88,28 @@ function armTimeout(ms: number): { signal: AbortSignal; disarm(): void } {
  * `RequestInit` as given, so that every attempt is a plain `fetch(url, init)`.
  */
 export class PreparedRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly signal: AbortSignal | undefined;
-  readonly init: RequestInit;
+  // openapi-fetch reads nothing else of it (no HEAD request here, so `method` goes unread).
+  declare readonly url: string;
+  declare readonly init: PreparedInit;
 
-  constructor(url: string, init: RequestInit = {}) {
+  constructor(url: string, init: PreparedInit) {
     this.url = url;
-    this.method = init.method ?? 'GET';
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.signal = init.signal ?? undefined;
     this.init = init;
   }
 }
 
+/** openapi-fetch's init: its headers are a `Headers` it made for this call. */
+type PreparedInit = RequestInit & { headers: Headers };
+
 // What a Request carries besides its URL, body and signal.
 const REQUEST_FIELDS = ['method', 'redirect', 'credentials', 'cache', 'mode', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
 
-/** A WHATWG Request (the raw clients', a token request) as a PreparedRequest, its body read once so that every attempt can send it. */
-async function prepare(request: Request): Promise<PreparedRequest> {
+/** A WHATWG Request (the raw clients', a token request) as a URL and init, its body read once so that every attempt can send it. */
+async function prepare(request: Request): Promise<{ url: string; init: PreparedInit }> {
   const init: Record<string, unknown> = { headers: new Headers(request.headers), signal: request.signal };
   for (const field of REQUEST_FIELDS) init[field] = request[field];
   if (request.body) init['body'] = await untilAborted(request.signal, request.arrayBuffer());
-  return new PreparedRequest(request.url, init as RequestInit);
+  return { url: request.url, init: init as unknown as PreparedInit };
 }
 
 /**
@@ -118,7 +117,13 @@ async function prepare(request: Request): Promise<PreparedRequest> {
  * errors (every operation of both APIs is idempotent). A 401 to a token from a provider gets one
  * more try with a fresh token. The caller's signal (the request's) ends everything at once.
  */
-export function createTransport(options: TransportOptions, token?: string | TokenProvider): (request: Request | PreparedRequest) => Promise<Response> {
+export interface Transport {
+  (request: Request | PreparedRequest): Promise<Response>;
+  /** Disarms the timeout of the attempt that gave `response`, once its body has been read. */
+  release(response: Response): void;
+}
+
+export function createTransport(options: TransportOptions, token?: string | TokenProvider): Transport {
   const { retry = {}, timeoutMs = 30_000 } = options;
   const { attempts = 3, baseDelayMs = 200, maxDelayMs = 30_000 } = retry;
   const customFetch = options.fetch;
@@ -130,8 +135,12 @@ export function createTransport(options: TransportOptions, token?: string | Toke
     : (url: string, init: RequestInit) => globalThis.fetch(url, init);
   const provider = typeof token === 'function' ? { next: token, fetch: createTransport(options) } : undefined;
 
-  return async (original) => {
-    const { url, init, headers, signal } = original instanceof PreparedRequest ? original : await prepare(original);
+  const armed = new WeakMap<Response, () => void>();
+
+  const transport = async (original: Request | PreparedRequest): Promise<Response> => {
+    const { url, init } = original instanceof PreparedRequest ? original : await prepare(original);
+    const { headers } = init;
+    const signal = init.signal ?? undefined;
     let rejectedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -142,7 +151,7 @@ export function createTransport(options: TransportOptions, token?: string | Toke
           headers.set('Authorization', `Bearer ${bearer.replace(/^bearer\s+/i, '')}`);
         } catch {
           // The runtime's message would quote the token.
-          throw new TypeError('The access token has characters an HTTP header cannot carry');
+          throw new TypeError('The access token is not a valid HTTP header value');
         }
       }
       const timeout = armTimeout(timeoutMs);
@@ -156,9 +165,12 @@ export function createTransport(options: TransportOptions, token?: string | Toke
           void discard(response);
           continue;
         }
-        if ((response.status !== 429 && response.status !== 503) || attempt >= attempts) return response;
-        delay = parseRetryAfter(response.headers.get('Retry-After'));
-        if (delay !== undefined && delay > maxDelayMs) return response;
+        const retryable = (response.status === 429 || response.status === 503) && attempt < attempts;
+        delay = retryable ? parseRetryAfter(response.headers.get('Retry-After')) : undefined;
+        if (!retryable || (delay !== undefined && delay > maxDelayMs)) {
+          armed.set(response, timeout.disarm);
+          return response;
+        }
         timeout.disarm();
         void discard(response);
       } catch (error) {
@@ -170,4 +182,6 @@ export function createTransport(options: TransportOptions, token?: string | Toke
       await sleep(delay ?? Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), signal);
     }
   };
+  transport.release = (response: Response) => armed.get(response)?.();
+  return transport;
 }

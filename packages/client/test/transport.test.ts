@@ -251,6 +251,31 @@ describe('timeouts', () => {
   });
 });
 
+describe('timers after the call', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('clears each attempt’s timeout once the answer has been read, for the methods and the raw clients', async () => {
+    vi.useFakeTimers();
+    const fetch = fakeFetch(
+      () => rateLimited({ 'Retry-After': '0' }),
+      () => json(201, organization),
+      () => json(201, organization),
+      () => json(404, { description: 'The organization could not be found: x', error_code: 'CF-OrganizationNotFound', code: 30003 }),
+    );
+    const client = clientWith(fetch, { timeoutMs: 30_000 });
+    // A 429, then the retry (Retry-After: 0): the first attempt's timer goes with its answer.
+    const associated = client.roles.associate(target);
+    await vi.advanceTimersByTimeAsync(10);
+    await associated;
+    expect(vi.getTimerCount()).toBe(0);
+    await client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: ORG_GUID } }, body: { username: 'x' } });
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(client.roles.associate(target)).rejects.toBeInstanceOf(ApiError);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+});
+
 describe('empty answers', () => {
   it('treats a 204 as success without a body', async () => {
     const fetch = fakeFetch(() => empty(204));
