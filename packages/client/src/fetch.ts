@@ -112,17 +112,17 @@ async function prepare(request: Request): Promise<{ url: string; init: PreparedI
   return { url: request.url, init: init as unknown as PreparedInit };
 }
 
-/**
- * Wraps `fetch` with authentication, a timeout per attempt, and retries of 429, 503 and network
- * errors (every operation of both APIs is idempotent). A 401 to a token from a provider gets one
- * more try with a fresh token. The caller's signal (the request's) ends everything at once.
- */
 export interface Transport {
   (request: Request | PreparedRequest): Promise<Response>;
   /** Disarms the timeout of the attempt that gave `response`, once its body has been read. */
   release(response: Response): void;
 }
 
+/**
+ * Wraps `fetch` with authentication, a timeout per attempt, and retries of 429, 503 and network
+ * errors (every operation of both APIs is idempotent). A 401 to a token from a provider gets one
+ * more try with a fresh token. The caller's signal (the request's) ends everything at once.
+ */
 export function createTransport(options: TransportOptions, token?: string | TokenProvider): Transport {
   const { retry = {}, timeoutMs = 30_000 } = options;
   const { attempts = 3, baseDelayMs = 200, maxDelayMs = 30_000 } = retry;
