@@ -65,6 +65,10 @@ export interface RoleEvent {
 
 export type RevokeResult = { ok: true } | { ok: false; reason: 'association_not_empty' };
 
+/**
+ * Storage of the reference server. A change (grant, revoke, remove) resolves only once it is
+ * committed: the handlers answer the client when it resolves, so nothing acknowledged is lost.
+ */
 export interface Store {
   findUsersByUsername(username: string): Promise<DirectoryUser[]>;
   findOrganization(guid: string): Promise<Organization | undefined>;
