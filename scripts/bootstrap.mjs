@@ -30,7 +30,14 @@ function pnpmBinary() {
   const installed = spawnSync(local, ['--version'], { encoding: 'utf8' });
   if (installed.status === 0 && installed.stdout.trim() === pnpmVersion) return local;
   console.log(`> installing pnpm ${pnpmVersion} into .tools/`);
-  const status = run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', join(root, '.tools'), `pnpm@${pnpmVersion}`]);
+  const status = run('npm', [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--prefix',
+    join(root, '.tools'),
+    `pnpm@${pnpmVersion}`,
+  ]);
   if (status !== 0) process.exit(status);
   return local;
 }

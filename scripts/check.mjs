@@ -22,7 +22,9 @@ function run(name) {
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => resolve({ name, code: code ?? 1, output, ms: Math.round(performance.now() - started) }));
+    child.on('close', (code) =>
+      resolve({ name, code: code ?? 1, output, ms: Math.round(performance.now() - started) }),
+    );
   });
 }
 

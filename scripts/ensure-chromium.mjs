@@ -10,7 +10,9 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function ensureChromium() {
   if (existsSync(chromium)) return 0;
   if (process.getuid?.() !== 0) {
-    console.error(`${chromium} is missing: install Debian's chromium package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    console.error(
+      `${chromium} is missing: install Debian's chromium package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
     return 1;
   }
   console.log(`> ${chromium} is missing: apt-get install chromium`);

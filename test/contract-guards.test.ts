@@ -27,7 +27,11 @@ function edit(dir: string, file: string, from: string | RegExp, to: string): voi
 }
 
 function lint(dir: string) {
-  const res = spawnSync(redocly, ['lint', '--format=stylish'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const res = spawnSync(redocly, ['lint', '--format=stylish'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
@@ -69,7 +73,12 @@ describe('redocly lint', () => {
 
   it('fails when a 2xx body has no example', () => {
     const dir = copyContract();
-    edit(dir, 'paths/v2_organizations_{guid}_managers.yaml', /\n {10}examples:\n {12}Organization:\n {14}\$ref: [^\n]+\n {12}CurrentRelease:\n {14}\$ref: [^\n]+/, '');
+    edit(
+      dir,
+      'paths/v2_organizations_{guid}_managers.yaml',
+      /\n {10}examples:\n {12}Organization:\n {14}\$ref: [^\n]+\n {12}CurrentRelease:\n {14}\$ref: [^\n]+/,
+      '',
+    );
     const { status, output } = lint(dir);
     expect(status).not.toBe(0);
     expect(output).toContain('rule/media-type-has-example');

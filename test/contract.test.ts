@@ -34,7 +34,16 @@ describe('the bundle', () => {
   it.each(roles)('documents every response of PUT and DELETE on %s', (role) => {
     const path = `/v2/organizations/{guid}/${role}`;
     expect(Object.keys(op('PUT', path).responses).sort()).toEqual(['201', '400', '401', '403', '404', '429', '503']);
-    expect(Object.keys(op('DELETE', path).responses).sort()).toEqual(['200', '204', '400', '401', '403', '404', '429', '503']);
+    expect(Object.keys(op('DELETE', path).responses).sort()).toEqual([
+      '200',
+      '204',
+      '400',
+      '401',
+      '403',
+      '404',
+      '429',
+      '503',
+    ]);
     expect(op('PUT', path).summary).toBe(`Associate ${roleNames[role]} with the Organization by Username`);
     expect(op('DELETE', path).summary).toBe(`Disassociate ${roleNames[role]} with the Organization by Username`);
   });
@@ -81,7 +90,8 @@ describe('the bundle', () => {
       for (const [status, ref] of Object.entries(o.responses)) {
         const headers = deref(doc, ref).headers ?? {};
         expect(Object.keys(headers), `${o.operationId} ${status}`).toContain(header);
-        if (o.path.startsWith('/v2/')) expect(Object.keys(headers), `${o.operationId} ${status}`).toContain('X-Content-Type-Options');
+        if (o.path.startsWith('/v2/'))
+          expect(Object.keys(headers), `${o.operationId} ${status}`).toContain('X-Content-Type-Options');
       }
     }
   });
@@ -97,7 +107,10 @@ describe('the bundle', () => {
     for (const o of ops) {
       const security = (o as unknown as { security: Array<Record<string, string[]>> }).security;
       if (o.path.startsWith('/v2/')) {
-        expect(security).toEqual([{ cloudControllerOAuth2: ['cloud_controller.admin'] }, { cloudControllerOAuth2: ['cloud_controller.write'] }]);
+        expect(security).toEqual([
+          { cloudControllerOAuth2: ['cloud_controller.admin'] },
+          { cloudControllerOAuth2: ['cloud_controller.write'] },
+        ]);
       } else {
         expect(security).toEqual([{ publicOauth2: ['update:org'] }]);
       }
@@ -123,16 +136,22 @@ describe('the captured Cloud Controller pages', () => {
     it("keeps the page's guid, request body and response body verbatim", () => {
       const guid = (o.parameters ?? []).map((p) => deref(doc, p)).find((p) => p.name === 'guid');
       expect(guid?.example).toBe(page.guid);
-      const requestExamples = Object.values(o.requestBody?.content['application/json']?.examples ?? {}).map((e) => deref(doc, e).value);
+      const requestExamples = Object.values(o.requestBody?.content['application/json']?.examples ?? {}).map(
+        (e) => deref(doc, e).value,
+      );
       expect(requestExamples[0]).toEqual(page.requestBody);
       const response = deref(doc, o.responses[String(page.status)]!);
-      const responseExamples = Object.values(response.content?.['application/json']?.examples ?? {}).map((e) => deref(doc, e).value);
+      const responseExamples = Object.values(response.content?.['application/json']?.examples ?? {}).map(
+        (e) => deref(doc, e).value,
+      );
       expect(responseExamples[0]).toEqual(page.responseBody);
     });
 
     it("keeps the page's headers and cURL command verbatim", () => {
       const response = deref(doc, o.responses[String(page.status)]!);
-      expect(deref(doc, response.headers?.['X-VCAP-Request-ID'])?.example).toBe(page.responseHeaders['X-VCAP-Request-ID']);
+      expect(deref(doc, response.headers?.['X-VCAP-Request-ID'])?.example).toBe(
+        page.responseHeaders['X-VCAP-Request-ID'],
+      );
       const samples = (o as unknown as { 'x-codeSamples': Array<{ source: string }> })['x-codeSamples'];
       expect(samples.map((s) => s.source)).toContain(page.curl);
       expect(page.curl).toContain(page.requestHeaders.Authorization!);
@@ -161,7 +180,9 @@ describe('the captured Aerospike Cloud API page', () => {
   it('keeps every error example verbatim', () => {
     for (const { status, example } of page.responses.filter((r) => r.status >= 400)) {
       const response = deref(doc, o.responses[String(status)]!);
-      const examples = Object.values(response.content?.['application/json']?.examples ?? {}).map((e) => deref(doc, e).value);
+      const examples = Object.values(response.content?.['application/json']?.examples ?? {}).map(
+        (e) => deref(doc, e).value,
+      );
       expect(examples, String(status)).toContainEqual(example);
     }
   });
@@ -178,7 +199,11 @@ describe('every example', () => {
     if (Array.isArray(node)) return node.map(inline);
     if (!node || typeof node !== 'object') return node;
     const resolved = deref(doc, node as Record<string, unknown>);
-    return Object.fromEntries(Object.entries(resolved).filter(([k]) => k !== 'example').map(([k, v]) => [k, inline(v)]));
+    return Object.fromEntries(
+      Object.entries(resolved)
+        .filter(([k]) => k !== 'example')
+        .map(([k, v]) => [k, inline(v)]),
+    );
   }
 
   const cases: Array<[string, unknown, unknown]> = [];
@@ -188,7 +213,8 @@ describe('every example', () => {
     }
     const media = (m: MediaType | undefined, where: string) => {
       if (!m) return;
-      for (const [name, ex] of Object.entries(m.examples ?? {})) cases.push([`${where} example ${name}`, m.schema, deref(doc, ex).value]);
+      for (const [name, ex] of Object.entries(m.examples ?? {}))
+        cases.push([`${where} example ${name}`, m.schema, deref(doc, ex).value]);
     };
     media(o.requestBody?.content['application/json'], `${o.operationId} request`);
     for (const [status, ref] of Object.entries(o.responses)) {

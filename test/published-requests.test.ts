@@ -55,21 +55,24 @@ describe('Cloud Controller pages', () => {
     ]);
   });
 
-  it.each(pages.map((page) => [page.title, page] as const))('%s: the cURL request gets the documented answer', async (_, page) => {
-    const curl = parseCurl(page.curl);
-    // The command's headers are the ones the page lists for the request.
-    expect(Object.fromEntries(curl.headers)).toEqual(page.requestHeaders);
-    expect(curl.method).toBe(page.method);
+  it.each(pages.map((page) => [page.title, page] as const))(
+    '%s: the cURL request gets the documented answer',
+    async (_, page) => {
+      const curl = parseCurl(page.curl);
+      // The command's headers are the ones the page lists for the request.
+      expect(Object.fromEntries(curl.headers)).toEqual(page.requestHeaders);
+      expect(curl.method).toBe(page.method);
 
-    const url = curl.url.replace('https://api.[your-domain.com]', `${inject('mockUrl')}/`);
-    const answer = await send(url, curl.method, curl.headers, curl.body);
+      const url = curl.url.replace('https://api.[your-domain.com]', `${inject('mockUrl')}/`);
+      const answer = await send(url, curl.method, curl.headers, curl.body);
 
-    expect(answer.status).toBe(page.status);
-    expect(JSON.parse(answer.body)).toEqual(page.responseBody);
-    expect(answer.headers['content-type']).toMatch(/^application\/json/);
-    expect(answer.headers['x-content-type-options']).toBe(page.responseHeaders['X-Content-Type-Options']);
-    expect(answer.headers['x-vcap-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-  });
+      expect(answer.status).toBe(page.status);
+      expect(JSON.parse(answer.body)).toEqual(page.responseBody);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.headers['x-content-type-options']).toBe(page.responseHeaders['X-Content-Type-Options']);
+      expect(answer.headers['x-vcap-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 });
 
 describe('Aerospike Cloud page', () => {
@@ -80,7 +83,15 @@ describe('Aerospike Cloud page', () => {
     'DELETE %s: the documented response and example',
     async (status, response) => {
       const url = `${inject('mockUrl')}${path}`;
-      const answer = await send(url, page.method, [['Authorization', 'Bearer token'], ['Prefer', `code=${status}`]], undefined);
+      const answer = await send(
+        url,
+        page.method,
+        [
+          ['Authorization', 'Bearer token'],
+          ['Prefer', `code=${status}`],
+        ],
+        undefined,
+      );
       expect(answer.status).toBe(status);
       expect(answer.headers['x-request-id']).toBe(page.requestIdExample);
       if (status === 204) {

@@ -11,14 +11,20 @@ describe('generated types', () => {
 
   it('type both DELETE successes: 200 with the organization and 204 with no content', () => {
     type Responses = operations['disassociateUserWithOrganizationByUsername']['responses'];
-    expectTypeOf<Responses[200]['content']['application/json']>().toEqualTypeOf<components['schemas']['OrganizationResource']>();
+    expectTypeOf<Responses[200]['content']['application/json']>().toEqualTypeOf<
+      components['schemas']['OrganizationResource']
+    >();
     expectTypeOf<NonNullable<Responses[204]['content']>>().toBeNever();
     expectTypeOf<components['schemas']['OrganizationMetadata']['updated_at']>().toEqualTypeOf<string | null>();
   });
 
   it('type recursive as a boolean query on DELETE users only', () => {
-    expectTypeOf<operations['disassociateUserWithOrganizationByUsername']['parameters']['query']>().toEqualTypeOf<{ recursive?: boolean } | undefined>();
-    expectTypeOf<paths['/organization/members/{userId}']['delete']['parameters']['path']>().toEqualTypeOf<{ userId: string }>();
+    expectTypeOf<operations['disassociateUserWithOrganizationByUsername']['parameters']['query']>().toEqualTypeOf<
+      { recursive?: boolean } | undefined
+    >();
+    expectTypeOf<paths['/organization/members/{userId}']['delete']['parameters']['path']>().toEqualTypeOf<{
+      userId: string;
+    }>();
   });
 
   it('type the member API error with message required', () => {

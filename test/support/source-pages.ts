@@ -77,7 +77,9 @@ export interface MembersPage {
 }
 
 export function membersPage(): MembersPage {
-  const file = readdirSync(pagesDir).find((f) => readFileSync(pagesDir + f, 'utf8').includes('/organization/members/{userId}'));
+  const file = readdirSync(pagesDir).find((f) =>
+    readFileSync(pagesDir + f, 'utf8').includes('/organization/members/{userId}'),
+  );
   if (!file) throw new Error('members page not found');
   const text = readFileSync(pagesDir + file, 'utf8');
   const [, title, method, path, description] = /Skip to content\n\n(.+)\n\n(DELETE)\n(\S+)\n\n(.+)\n/.exec(text) ?? [];

@@ -15,7 +15,12 @@ try {
   values = parseArgs({
     // pnpm hands a `--` separator through to the script.
     args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
-    options: { quick: { type: 'boolean' }, out: { type: 'string' }, 'no-pin': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      'no-pin': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   }).values;
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
@@ -28,4 +33,6 @@ if (values.help) {
 const mode = values.quick ? 'quick' : 'full';
 const outDir = values.out ? resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out) : join(repoRoot, 'bench');
 const results = await runBenchmarks({ mode, ...modes[mode], pin: !values['no-pin'], outDir });
-process.stdout.write(`\n${results.goals.map((g) => `${g.met ? 'met ' : 'MISS'}  ${g.name}: ${g.value} (goal ${g.goal})`).join('\n')}\n\nReport: ${join(outDir, 'RESULTS.md')}\n`);
+process.stdout.write(
+  `\n${results.goals.map((g) => `${g.met ? 'met ' : 'MISS'}  ${g.name}: ${g.value} (goal ${g.goal})`).join('\n')}\n\nReport: ${join(outDir, 'RESULTS.md')}\n`,
+);

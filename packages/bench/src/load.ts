@@ -38,7 +38,13 @@ export interface LoadOptions {
  * One autocannon run, bounded in time, or by a number of requests when `amount` is set
  * (autocannon checks the time once a second, so runs shorter than 1 s need `amount`).
  */
-export async function runLoad(url: string, request: Request, connections: number, seconds: number, options: { requests?: Request[]; amount?: number } = {}) {
+export async function runLoad(
+  url: string,
+  request: Request,
+  connections: number,
+  seconds: number,
+  options: { requests?: Request[]; amount?: number } = {},
+) {
   // autocannon takes the path from the URL (a top-level `path` option is ignored).
   const { path, ...rest } = request;
   return autocannon({
@@ -59,15 +65,21 @@ export async function runLoad(url: string, request: Request, connections: number
 export async function compareLoad(subjects: readonly LoadSubject[], options: LoadOptions): Promise<LoadResult[]> {
   const runs = new Map(subjects.map((s) => [s.name, [] as Awaited<ReturnType<typeof runLoad>>[]]));
   if (options.warmupSeconds > 0) {
-    for (const s of subjects) await runLoad(s.url, s.request, options.connections, options.warmupSeconds, { amount: options.amount });
+    for (const s of subjects)
+      await runLoad(s.url, s.request, options.connections, options.warmupSeconds, { amount: options.amount });
   }
   for (let round = 0; round < options.rounds; round++) {
-    for (const s of rotate(subjects, round)) runs.get(s.name)!.push(await runLoad(s.url, s.request, options.connections, options.seconds, { amount: options.amount }));
+    for (const s of rotate(subjects, round))
+      runs
+        .get(s.name)!
+        .push(await runLoad(s.url, s.request, options.connections, options.seconds, { amount: options.amount }));
   }
   return subjects.map((s) => {
     const results = runs.get(s.name)!;
     const statusCodes: Record<string, number> = {};
-    for (const r of results) for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+    for (const r of results)
+      for (const [code, { count }] of Object.entries(r.statusCodeStats))
+        statusCodes[code] = (statusCodes[code] ?? 0) + count;
     return {
       name: s.name,
       role: s.role,
@@ -78,7 +90,10 @@ export async function compareLoad(subjects: readonly LoadSubject[], options: Loa
       errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
       non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
       statusCodes,
-      unexpected: Object.entries(statusCodes).reduce((sum, [code, count]) => sum + (code === String(s.expectedStatus) ? 0 : count), 0),
+      unexpected: Object.entries(statusCodes).reduce(
+        (sum, [code, count]) => sum + (code === String(s.expectedStatus) ? 0 : count),
+        0,
+      ),
     };
   });
 }

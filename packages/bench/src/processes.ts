@@ -88,7 +88,11 @@ function wrap(name: string, url: string, child: ChildProcess, startupMs: number)
 }
 
 /** Starts src/serve.ts in its own process and waits for its URL. */
-export function startServerProcess(name: string, config: ServeConfig, options: { pin: boolean; ipc?: boolean }): Promise<ServerProcess> {
+export function startServerProcess(
+  name: string,
+  config: ServeConfig,
+  options: { pin: boolean; ipc?: boolean },
+): Promise<ServerProcess> {
   const node = [process.execPath, '--import', 'tsx', join(packageDir, 'src/serve.ts')];
   const command = pinnedCommand(node, options.pin);
   const spawned = performance.now();
@@ -100,7 +104,10 @@ export function startServerProcess(name: string, config: ServeConfig, options: {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (process.env['BENCH_DEBUG']) process.stderr.write(chunk);
+    });
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
@@ -110,18 +117,29 @@ export function startServerProcess(name: string, config: ServeConfig, options: {
         resolve(wrap(name, (JSON.parse(line) as { url: string }).url, child, Math.round(performance.now() - spawned)));
       }
     });
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening: ${stderr.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited with ${code} before listening: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
 /** Starts any command that serves on `port`, and polls until `probe` answers. */
-export async function startCommand(name: string, command: string[], port: number, probe: (url: string) => Promise<void>, options: { pin: boolean; timeoutMs?: number }): Promise<ServerProcess> {
+export async function startCommand(
+  name: string,
+  command: string[],
+  port: number,
+  probe: (url: string) => Promise<void>,
+  options: { pin: boolean; timeoutMs?: number },
+): Promise<ServerProcess> {
   const full = pinnedCommand(command, options.pin);
   const spawned = performance.now();
   // The Prism CLI logs every request: its log goes nowhere, as a quiet deployment's would.
   const child = spawn(full[0]!, full.slice(1), { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (process.env['BENCH_DEBUG']) process.stderr.write(chunk);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
@@ -148,7 +166,10 @@ export function timeCommand(command: string[], cwd: string): Promise<{ ms: numbe
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (process.env['BENCH_DEBUG']) process.stderr.write(chunk); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (process.env['BENCH_DEBUG']) process.stderr.write(chunk);
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => {

@@ -2,7 +2,12 @@
 // the busy time goes to. Idle time is left out of the percentages.
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -30,7 +35,10 @@ export function ownerOf(url: string, functionName: string): string {
 
 function shortLocation(url: string, line: number): string {
   if (!url) return '';
-  const trimmed = url.replace(/^file:\/\//, '').replace(/^.*node_modules\/(?!.*node_modules\/)/, '').replace(/^.*\/packages\//, 'packages/');
+  const trimmed = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\/(?!.*node_modules\/)/, '')
+    .replace(/^.*\/packages\//, 'packages/');
   return `${trimmed}:${line + 1}`;
 }
 
@@ -59,7 +67,12 @@ export function summariseProfile(target: string, profile: CpuProfile, seconds: n
     const caller = url || functionName.startsWith('(') ? '' : callerOwner(id);
     const key = `${functionName}|${url}|${lineNumber}|${caller}`;
     const location = caller ? `native, called from ${caller}` : shortLocation(url, lineNumber);
-    const entry = functions.get(key) ?? { function: functionName || '(anonymous)', location, owner: ownerOf(url, functionName), us: 0 };
+    const entry = functions.get(key) ?? {
+      function: functionName || '(anonymous)',
+      location,
+      owner: ownerOf(url, functionName),
+      us: 0,
+    };
     entry.us += us;
     functions.set(key, entry);
   }
@@ -75,7 +88,12 @@ export function summariseProfile(target: string, profile: CpuProfile, seconds: n
     topFunctions: [...functions.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, top)
-      .map((f) => ({ function: f.function, location: f.location, selfMs: Math.round(f.us / 1000), percent: percent(f.us) })),
+      .map((f) => ({
+        function: f.function,
+        location: f.location,
+        selfMs: Math.round(f.us / 1000),
+        percent: percent(f.us),
+      })),
     byOwner: [...owners.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)

@@ -7,7 +7,8 @@ import type { Spread } from './stats.js';
 
 export const chartFile = 'throughput.svg';
 
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const n = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const s = (x: Spread, digits = 0) => `${n(x.median, digits)} (${n(x.min, digits)}–${n(x.max, digits)})`;
 
 function loadTable(results: LoadResult[], ratioTo: string): string[] {
@@ -15,7 +16,10 @@ function loadTable(results: LoadResult[], ratioTo: string): string[] {
   return [
     '| server | req/s median (min–max) | p50 ms* | p99 ms* | ratio to bare | requests | errors | unexpected status |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.role === 'subject' ? `**${r.name}**` : r.name} | ${s(r.reqPerSec)} | ${s(r.p50Ms)} | ${s(r.p99Ms)} | ${(r.reqPerSec.median / base).toFixed(2)} | ${n(r.requests)} | ${r.errors} | ${r.unexpected} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.role === 'subject' ? `**${r.name}**` : r.name} | ${s(r.reqPerSec)} | ${s(r.p50Ms)} | ${s(r.p99Ms)} | ${(r.reqPerSec.median / base).toFixed(2)} | ${n(r.requests)} | ${r.errors} | ${r.unexpected} |`,
+    ),
     '',
     '\\* autocannon records latency in whole milliseconds.',
   ];
@@ -33,8 +37,10 @@ const nativeMeaning: Record<string, string> = {
 
 /** One paragraph on where the busy time goes, from the profile's owners and functions. */
 export function profileAnalysis(f: NonNullable<BenchResults['profiles']>[number]): string {
-  const sum = (pick: (owner: string) => boolean) => Math.round(f.byOwner.filter((o) => pick(o.owner)).reduce((acc, o) => acc + o.percent, 0) * 10) / 10;
-  const isDependency = (o: string) => !runtimeOwners.has(o) && o !== nativeOwner && !o.startsWith('@org-membership-api/');
+  const sum = (pick: (owner: string) => boolean) =>
+    Math.round(f.byOwner.filter((o) => pick(o.owner)).reduce((acc, o) => acc + o.percent, 0) * 10) / 10;
+  const isDependency = (o: string) =>
+    !runtimeOwners.has(o) && o !== nativeOwner && !o.startsWith('@org-membership-api/');
   const natives = f.topFunctions.filter((x) => x.location.startsWith('native')).slice(0, 3);
   const dependencies = f.byOwner.filter((o) => isDependency(o.owner)).slice(0, 4);
   const top = f.topFunctions[0];
@@ -43,7 +49,9 @@ export function profileAnalysis(f: NonNullable<BenchResults['profiles']>[number]
     `${sum((o) => runtimeOwners.has(o))} % in Node's own JavaScript and garbage collection,`,
     `${sum(isDependency)} % in dependencies${dependencies.length ? ` (${dependencies.map((o) => `${o.owner} ${o.percent} %`).join(', ')})` : ''},`,
     `and ${sum((o) => o.startsWith('@org-membership-api/'))} % in our own code.`,
-    top ? `The most expensive single function is \`${top.function}\` (${top.location || 'runtime'}, ${top.percent} %).` : '',
+    top
+      ? `The most expensive single function is \`${top.function}\` (${top.location || 'runtime'}, ${top.percent} %).`
+      : '',
   ].join(' ');
 }
 
@@ -106,7 +114,7 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
     '',
     '## 2. Client size',
     '',
-    'esbuild bundle, minified, ESM for browsers, gzip -9 (the client package\'s own `scripts/measure-size.mjs`).',
+    "esbuild bundle, minified, ESM for browsers, gzip -9 (the client package's own `scripts/measure-size.mjs`).",
     '',
     '| bundle | gzip bytes |',
     '|---|---:|',
@@ -143,7 +151,9 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
     '',
     `PUT and DELETE alternating on every connection; Cloud Controller rate limit set to ${o.rateLimit.requests} requests per ${o.rateLimit.windowMs} ms per token, so that it is exercised.`,
     '',
-    `- ${n(o.requests)} requests (${n(o.reqPerSec)} req/s); status codes: ${Object.entries(o.statusCodes).map(([code, count]) => `${code} × ${n(count)}`).join(', ')}.`,
+    `- ${n(o.requests)} requests (${n(o.reqPerSec)} req/s); status codes: ${Object.entries(o.statusCodes)
+      .map(([code, count]) => `${code} × ${n(count)}`)
+      .join(', ')}.`,
     `- Socket errors: ${o.errors}; timeouts: ${o.timeouts}; answers other than 201/204/429: ${o.unexpected}.`,
     `- RSS (sampled every 0.5 s from /proc): ${n(o.rssMiB.first, 1)} MiB at start, ${n(o.rssMiB.min, 1)}–${n(o.rssMiB.max, 1)} MiB during, ${n(o.rssMiB.last, 1)} MiB at the end; last third vs first third ${(o.rssGrowth * 100).toFixed(1)} %; trend ${n(o.rssMiB.slopeMiBPerMin, 1)} MiB/min.`,
     '',

@@ -21,7 +21,9 @@ export type ServeConfig =
   | { kind: 'reference'; jwtSecret: string; cloudControllerRateLimit?: { requests: number; windowMs: number } };
 
 async function bare(answers: Record<string, CannedAnswer>): Promise<{ url: string; close(): Promise<void> }> {
-  const prepared = Object.fromEntries(Object.entries(answers).map(([method, a]) => [method, { ...a, bytes: Buffer.from(a.body, 'base64') }]));
+  const prepared = Object.fromEntries(
+    Object.entries(answers).map(([method, a]) => [method, { ...a, bytes: Buffer.from(a.body, 'base64') }]),
+  );
   const server = createServer((req, res) => {
     // Read the request body, as a real server must, before answering.
     req.resume();
@@ -71,7 +73,9 @@ async function start(config: ServeConfig): Promise<{ url: string; close(): Promi
 
 const bootStarted = performance.now();
 const server = await start(JSON.parse(process.env['BENCH_SERVE_CONFIG'] ?? '') as ServeConfig);
-process.stderr.write(`[serve] ${JSON.parse(process.env["BENCH_SERVE_CONFIG"]!).kind} ready in ${Math.round(performance.now() - bootStarted)} ms\n`);
+process.stderr.write(
+  `[serve] ${JSON.parse(process.env['BENCH_SERVE_CONFIG']!).kind} ready in ${Math.round(performance.now() - bootStarted)} ms\n`,
+);
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 let session: Session | undefined;
 process.on('message', (message: { type: 'profile-start' } | { type: 'profile-stop'; path: string }) => {

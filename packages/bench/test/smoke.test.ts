@@ -18,7 +18,13 @@ describe('statistics', () => {
   it('rotates the order from round to round and fits a slope', () => {
     expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
     expect(rotate(['a', 'b', 'c'], 3)).toEqual(['a', 'b', 'c']);
-    expect(slope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toBeCloseTo(2);
+    expect(
+      slope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toBeCloseTo(2);
   });
 });
 
@@ -30,7 +36,13 @@ describe('profile summary', () => {
       {
         nodes: [
           { id: 1, callFrame: frame('(idle)', '') },
-          { id: 2, callFrame: frame('route', 'file:///r/node_modules/.pnpm/@stoplight+prism-http@5.12.0/node_modules/@stoplight/prism-http/dist/router/index.js') },
+          {
+            id: 2,
+            callFrame: frame(
+              'route',
+              'file:///r/node_modules/.pnpm/@stoplight+prism-http@5.12.0/node_modules/@stoplight/prism-http/dist/router/index.js',
+            ),
+          },
           { id: 3, callFrame: frame('answer', 'file:///r/packages/mock/src/server.ts') },
         ],
         samples: [1, 2, 2, 3],
@@ -79,7 +91,15 @@ describe('pnpm bench, tiny run', () => {
 
   it('measures every server with the expected answers, each figure from every round', () => {
     const loads = [...results.mock.results, ...results.server.put.results, ...results.server.delete.results];
-    expect(loads.map((r) => r.name)).toEqual(['mock', 'prism mock CLI', 'bare node:http', 'reference server', 'bare node:http', 'reference server', 'bare node:http']);
+    expect(loads.map((r) => r.name)).toEqual([
+      'mock',
+      'prism mock CLI',
+      'bare node:http',
+      'reference server',
+      'bare node:http',
+      'reference server',
+      'bare node:http',
+    ]);
     for (const load of loads) {
       expect(load.reqPerSec.runs).toBe(2);
       expect(load.reqPerSec.median).toBeGreaterThan(0);
@@ -90,7 +110,12 @@ describe('pnpm bench, tiny run', () => {
     }
     expect(Object.keys(results.server.put.results[0]!.statusCodes)).toEqual(['201']);
     expect(Object.keys(results.server.delete.results[0]!.statusCodes)).toEqual(['204']);
-    for (const value of [results.mock.ratioToBare, results.server.put.ratioToBare, results.server.delete.ratioToBare, results.mock.ratioToPrismCli]) {
+    for (const value of [
+      results.mock.ratioToBare,
+      results.server.put.ratioToBare,
+      results.server.delete.ratioToBare,
+      results.mock.ratioToPrismCli,
+    ]) {
       expect(value).toBeGreaterThan(0);
       expect(Number.isFinite(value)).toBe(true);
     }
@@ -109,7 +134,9 @@ describe('pnpm bench, tiny run', () => {
     expect(c.ratio).toBeGreaterThan(0.2);
     expect(c.ratio).toBeLessThan(20);
     expect(results.clientSize.clientGzipped).toBeGreaterThan(results.clientSize.openapiFetchCreateClientGzipped);
-    expect(results.clientSize.addedGzipped).toBe(results.clientSize.clientGzipped - results.clientSize.openapiFetchCreateClientGzipped);
+    expect(results.clientSize.addedGzipped).toBe(
+      results.clientSize.clientGzipped - results.clientSize.openapiFetchCreateClientGzipped,
+    );
   });
 
   it('overloads the reference server and samples its memory', () => {
@@ -131,7 +158,15 @@ describe('pnpm bench, tiny run', () => {
 
   it('writes the report, the JSON and the chart', () => {
     const report = readFileSync(join(outDir, 'RESULTS.md'), 'utf8');
-    for (const heading of ['## Goals', '## 1. Client overhead', '## 2. Client size', '## 3. Mock', '## 4. Reference server', '## Where the time goes']) expect(report).toContain(heading);
+    for (const heading of [
+      '## Goals',
+      '## 1. Client overhead',
+      '## 2. Client size',
+      '## 3. Mock',
+      '## 4. Reference server',
+      '## Where the time goes',
+    ])
+      expect(report).toContain(heading);
     expect(report).toContain('![Throughput comparison](throughput.svg)');
     expect(report).not.toMatch(/NaN|undefined|Infinity/);
     expect(JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(results)));

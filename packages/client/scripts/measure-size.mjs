@@ -45,8 +45,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(sizes, null, 2));
   } else {
-    const row = (label, { minified, gzipped }) => `${label.padEnd(44)} ${String(minified).padStart(7)} ${String(gzipped).padStart(7)}`;
-    console.log(`${'bundle (esbuild, minified, browser, esm)'.padEnd(44)} ${'min B'.padStart(7)} ${'gzip B'.padStart(7)}`);
+    const row = (label, { minified, gzipped }) =>
+      `${label.padEnd(44)} ${String(minified).padStart(7)} ${String(gzipped).padStart(7)}`;
+    console.log(
+      `${'bundle (esbuild, minified, browser, esm)'.padEnd(44)} ${'min B'.padStart(7)} ${'gzip B'.padStart(7)}`,
+    );
     console.log(row('openapi-fetch (every export)', sizes.openapiFetch));
     console.log(row('openapi-fetch (createClient only)', sizes.openapiFetchCreateClient));
     console.log(row('@org-membership-api/client (every export)', sizes.client));

@@ -27,13 +27,22 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       new Request(tokenUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope }),
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope,
+        }),
       }),
     );
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) throw new ApiError(response, body);
-    const { access_token: token, expires_in: expiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof token !== 'string' || !token) throw new ApiError(response, { message: 'The token endpoint answered without an access_token' });
+    const { access_token: token, expires_in: expiresIn } = (body ?? {}) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+    };
+    if (typeof token !== 'string' || !token)
+      throw new ApiError(response, { message: 'The token endpoint answered without an access_token' });
     // Without a usable expires_in the token serves the requests waiting for it, and no later ones.
     const seconds = Number(expiresIn) || 0;
     const lifetime = seconds - Math.min(refreshBeforeExpirySeconds, seconds / 2);

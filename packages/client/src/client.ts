@@ -1,7 +1,13 @@
 import type { components, paths } from '@org-membership-api/types';
 import createClient, { type Client } from 'openapi-fetch';
 import { unwrap } from './errors.js';
-import { PreparedRequest, createTransport, type TokenProvider, type Transport, type TransportOptions } from './fetch.js';
+import {
+  PreparedRequest,
+  createTransport,
+  type TokenProvider,
+  type Transport,
+  type TransportOptions,
+} from './fetch.js';
 
 /** The four organization roles Cloud Controller v2 assigns by username. */
 export type Role = 'users' | 'managers' | 'billing_managers' | 'auditors';
@@ -45,7 +51,8 @@ export interface RoleTarget {
 }
 
 /** `recursive` (also remove the user's space roles) exists for the `users` role only. */
-export type RoleRemoval = RoleTarget & ({ role: 'users'; recursive?: boolean } | { role: Exclude<Role, 'users'>; recursive?: never });
+export type RoleRemoval = RoleTarget &
+  ({ role: 'users'; recursive?: boolean } | { role: Exclude<Role, 'users'>; recursive?: never });
 
 export interface OrgMembershipClient {
   roles: {
@@ -100,7 +107,11 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
     const fetch = api && createTransport(options, api.token);
     const raw = fetch && releasing(createClient<Paths>({ baseUrl: api.baseUrl, fetch }), fetch);
     const prepared =
-      fetch && releasing(createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request }), fetch);
+      fetch &&
+      releasing(
+        createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request }),
+        fetch,
+      );
     const configured = (client: Client<Paths> | undefined) => (): Client<Paths> => {
       if (!client) throw new Error(`The ${name} API is not configured: pass options.${name}.baseUrl`);
       return client;
@@ -115,7 +126,13 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
   return {
     roles: {
       associate: async ({ org, role, username, origin }, call) =>
-        unwrap(await cloudController().PUT(rolePath(role), { params: { path: { guid: org } }, body: { username, origin }, ...call })),
+        unwrap(
+          await cloudController().PUT(rolePath(role), {
+            params: { path: { guid: org } },
+            body: { username, origin },
+            ...call,
+          }),
+        ),
       remove: async ({ org, role, username, origin, recursive }, call) =>
         unwrap(
           await cloudController().DELETE(rolePath(role), {

@@ -15,8 +15,10 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
 
   constructor(response: Response, body: unknown) {
-    const fields: Record<string, unknown> = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    const text = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
+    const fields: Record<string, unknown> =
+      body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const text = (key: string): string | undefined =>
+      typeof fields[key] === 'string' ? (fields[key] as string) : undefined;
     // Only these known fields are read: a non-JSON body (an HTML error page from a proxy, say)
     // and the status text are never copied into the message, as they may echo the request.
     super(text('description') ?? text('message') ?? text('error_description') ?? `HTTP ${response.status}`);

@@ -44,7 +44,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /** Settles like `promise`, or rejects with the abort reason as soon as `signal` aborts. */
-function untilAborted<T>(signal: AbortSignal | undefined, promise: T | PromiseLike<T>, onAbort?: () => void): Promise<T> {
+function untilAborted<T>(
+  signal: AbortSignal | undefined,
+  promise: T | PromiseLike<T>,
+  onAbort?: () => void,
+): Promise<T> {
   if (!signal) return Promise.resolve(promise);
   return new Promise<T>((resolve, reject) => {
     const abort = () => {
@@ -64,7 +68,9 @@ const discard = (response: Response) => response.body?.cancel().catch(() => {});
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return untilAborted(signal, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), () => clearTimeout(timer));
+  return untilAborted(signal, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), () =>
+    clearTimeout(timer),
+  );
 }
 
 /**
@@ -102,7 +108,17 @@ export class PreparedRequest {
 type PreparedInit = RequestInit & { headers: Headers };
 
 // What a Request carries besides its URL, body and signal.
-const REQUEST_FIELDS = ['method', 'redirect', 'credentials', 'cache', 'mode', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+const REQUEST_FIELDS = [
+  'method',
+  'redirect',
+  'credentials',
+  'cache',
+  'mode',
+  'referrer',
+  'referrerPolicy',
+  'integrity',
+  'keepalive',
+] as const;
 
 /** A WHATWG Request (the raw clients', a token request) as a URL and init, its body read once so that every attempt can send it. */
 async function prepare(request: Request): Promise<{ url: string; init: PreparedInit }> {
@@ -131,7 +147,8 @@ export function createTransport(options: TransportOptions, token?: string | Toke
   // runtime's fetch takes the URL and init as they are (looked up per call, so that it can be
   // replaced).
   const send = customFetch
-    ? (url: string, init: RequestInit & { signal: AbortSignal }) => untilAborted(init.signal, customFetch(new Request(url, init)))
+    ? (url: string, init: RequestInit & { signal: AbortSignal }) =>
+        untilAborted(init.signal, customFetch(new Request(url, init)))
     : (url: string, init: RequestInit) => globalThis.fetch(url, init);
   const provider = typeof token === 'function' ? { next: token, fetch: createTransport(options) } : undefined;
 
@@ -144,7 +161,9 @@ export function createTransport(options: TransportOptions, token?: string | Toke
     let rejectedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const bearer = provider ? await untilAborted(signal, provider.next({ rejectedToken, fetch: provider.fetch })) : (token as string | undefined);
+      const bearer = provider
+        ? await untilAborted(signal, provider.next({ rejectedToken, fetch: provider.fetch }))
+        : (token as string | undefined);
       if (bearer !== undefined) {
         try {
           // `cf oauth-token` prints the token with its scheme: accept it as is.
@@ -157,7 +176,11 @@ export function createTransport(options: TransportOptions, token?: string | Toke
       const timeout = armTimeout(timeoutMs);
       let delay: number | undefined;
       try {
-        const response = await send(url, { ...init, headers, signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
+        const response = await send(url, {
+          ...init,
+          headers,
+          signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+        });
         if (response.status === 401 && provider && rejectedToken === undefined) {
           rejectedToken = bearer;
           attempt--;

@@ -13,4 +13,11 @@ export {
   type RoleTarget,
 } from './client.js';
 export { ApiError, unwrap } from './errors.js';
-export { parseRetryAfter, type Fetch, type RetryOptions, type TokenContext, type TokenProvider, type TransportOptions } from './fetch.js';
+export {
+  parseRetryAfter,
+  type Fetch,
+  type RetryOptions,
+  type TokenContext,
+  type TokenProvider,
+  type TransportOptions,
+} from './fetch.js';

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createOrgMembershipClient, type Role } from '../src/index.js';
-import { CLOUD_CONTROLLER_URL, empty, fakeFetch, json, MEMBERS_URL, organization, ORG_GUID, USER_ID } from './support.js';
+import {
+  CLOUD_CONTROLLER_URL,
+  empty,
+  fakeFetch,
+  json,
+  MEMBERS_URL,
+  organization,
+  ORG_GUID,
+  USER_ID,
+} from './support.js';
 
 const ROLES: Role[] = ['users', 'managers', 'billing_managers', 'auditors'];
 
@@ -23,7 +32,9 @@ const sent = (fetch: ReturnType<typeof fakeFetch>) =>
 describe('roles.associate', () => {
   it.each(ROLES)('PUTs the username to /v2/organizations/{guid}/%s and answers the organization', async (role) => {
     const fetch = fakeFetch(() => json(201, organization));
-    await expect(client(fetch).roles.associate({ org: ORG_GUID, role, username: 'user@example.com', origin: 'uaa' })).resolves.toEqual(organization);
+    await expect(
+      client(fetch).roles.associate({ org: ORG_GUID, role, username: 'user@example.com', origin: 'uaa' }),
+    ).resolves.toEqual(organization);
     expect(sent(fetch)).toEqual([
       {
         method: 'PUT',
@@ -52,19 +63,33 @@ describe('roles.remove', () => {
     const fetch = fakeFetch(() => empty(204));
     await client(fetch).roles.remove({ org: ORG_GUID, role, username: 'user@example.com' });
     expect(sent(fetch)).toEqual([
-      { method: 'DELETE', url: `${CLOUD_CONTROLLER_URL}/v2/organizations/${ORG_GUID}/${role}`, contentType: 'application/json', body: { username: 'user@example.com' } },
+      {
+        method: 'DELETE',
+        url: `${CLOUD_CONTROLLER_URL}/v2/organizations/${ORG_GUID}/${role}`,
+        contentType: 'application/json',
+        body: { username: 'user@example.com' },
+      },
     ]);
   });
 
   it('sends recursive=true for users when asked', async () => {
-    const fetch = fakeFetch(() => empty(204), () => empty(204));
+    const fetch = fakeFetch(
+      () => empty(204),
+      () => empty(204),
+    );
     await client(fetch).roles.remove({ org: ORG_GUID, role: 'users', username: 'u', recursive: true });
     await client(fetch).roles.remove({ org: ORG_GUID, role: 'users', username: 'u', recursive: false });
-    expect(fetch.requests.map(({ request }) => new URL(request.url).search)).toEqual(['?recursive=true', '?recursive=false']);
+    expect(fetch.requests.map(({ request }) => new URL(request.url).search)).toEqual([
+      '?recursive=true',
+      '?recursive=false',
+    ]);
   });
 
   it('answers the organization for a 200 (2015 releases) and undefined for a 204 (later releases)', async () => {
-    const fetch = fakeFetch(() => json(200, organization), () => empty(204, { 'X-VCAP-Request-ID': 'x' }));
+    const fetch = fakeFetch(
+      () => json(200, organization),
+      () => empty(204, { 'X-VCAP-Request-ID': 'x' }),
+    );
     const target = { org: ORG_GUID, role: 'billing_managers', username: 'billing@example.com' } as const;
     await expect(client(fetch).roles.remove(target)).resolves.toEqual(organization);
     await expect(client(fetch).roles.remove(target)).resolves.toBeUndefined();
@@ -75,16 +100,25 @@ describe('members.remove', () => {
   it('DELETEs /organization/members/{userId} on the member API host, with no body', async () => {
     const fetch = fakeFetch(() => empty(204, { 'X-Request-Id': 'r' }));
     await expect(client(fetch).members.remove({ userId: USER_ID })).resolves.toBeUndefined();
-    expect(sent(fetch)).toEqual([{ method: 'DELETE', url: `${MEMBERS_URL}/organization/members/${USER_ID}`, contentType: null, body: undefined }]);
+    expect(sent(fetch)).toEqual([
+      { method: 'DELETE', url: `${MEMBERS_URL}/organization/members/${USER_ID}`, contentType: null, body: undefined },
+    ]);
   });
 });
 
 describe('per-call options', () => {
   it('adds the caller’s headers to the request', async () => {
     const fetch = fakeFetch(() => empty(204));
-    await client(fetch).members.remove({ userId: USER_ID }, { headers: { Prefer: 'code=204', 'X-Request-Id': 'trace-1' } });
+    await client(fetch).members.remove(
+      { userId: USER_ID },
+      { headers: { Prefer: 'code=204', 'X-Request-Id': 'trace-1' } },
+    );
     const headers = fetch.requests[0]?.request.headers;
-    expect([headers?.get('Prefer'), headers?.get('X-Request-Id'), headers?.get('Authorization')]).toEqual(['code=204', 'trace-1', 'Bearer members-token']);
+    expect([headers?.get('Prefer'), headers?.get('X-Request-Id'), headers?.get('Authorization')]).toEqual([
+      'code=204',
+      'trace-1',
+      'Bearer members-token',
+    ]);
   });
 });
 
@@ -94,20 +128,33 @@ describe('configuration', () => {
     await expect(onlyMembers.roles.associate({ org: ORG_GUID, role: 'users', username: 'u' })).rejects.toThrow(
       'The cloudController API is not configured: pass options.cloudController.baseUrl',
     );
-    const onlyCloudController = createOrgMembershipClient({ cloudController: { baseUrl: CLOUD_CONTROLLER_URL }, fetch: fakeFetch() });
-    expect(() => onlyCloudController.raw.members).toThrow('The members API is not configured: pass options.members.baseUrl');
+    const onlyCloudController = createOrgMembershipClient({
+      cloudController: { baseUrl: CLOUD_CONTROLLER_URL },
+      fetch: fakeFetch(),
+    });
+    expect(() => onlyCloudController.raw.members).toThrow(
+      'The members API is not configured: pass options.members.baseUrl',
+    );
   });
 
   it('exposes typed raw clients bound to each host', async () => {
-    const fetch = fakeFetch(() => empty(204), () => json(200, organization));
+    const fetch = fakeFetch(
+      () => empty(204),
+      () => json(200, organization),
+    );
     const { raw } = client(fetch);
-    const removed = await raw.members.DELETE('/organization/members/{userId}', { params: { path: { userId: USER_ID } } });
+    const removed = await raw.members.DELETE('/organization/members/{userId}', {
+      params: { path: { userId: USER_ID } },
+    });
     expect(removed.response.status).toBe(204);
     const { data } = await raw.cloudController.DELETE('/v2/organizations/{guid}/auditors', {
       params: { path: { guid: ORG_GUID } },
       body: { username: 'auditor@example.com' },
     });
     expect(data?.entity.name).toBe('name-1766');
-    expect(fetch.requests.map(({ request }) => new URL(request.url).origin)).toEqual([new URL(MEMBERS_URL).origin, CLOUD_CONTROLLER_URL]);
+    expect(fetch.requests.map(({ request }) => new URL(request.url).origin)).toEqual([
+      new URL(MEMBERS_URL).origin,
+      CLOUD_CONTROLLER_URL,
+    ]);
   });
 });

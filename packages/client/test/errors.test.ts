@@ -1,7 +1,17 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, clientCredentials, createOrgMembershipClient, unwrap } from '../src/index.js';
-import { CLOUD_CONTROLLER_URL, empty, fakeFetch, type Handler, json, MEMBERS_URL, ORG_GUID, TOKEN_URL, USER_ID } from './support.js';
+import {
+  CLOUD_CONTROLLER_URL,
+  empty,
+  fakeFetch,
+  type Handler,
+  json,
+  MEMBERS_URL,
+  ORG_GUID,
+  TOKEN_URL,
+  USER_ID,
+} from './support.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.secret-payload.signature';
 const CLIENT_SECRET = 'client-secret-0d9e';
@@ -24,7 +34,8 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
   return error as ApiError;
 }
 
-const removeRole = (fetch: ReturnType<typeof fakeFetch>) => client(fetch).roles.remove({ org: ORG_GUID, role: 'users', username: 'someone' });
+const removeRole = (fetch: ReturnType<typeof fakeFetch>) =>
+  client(fetch).roles.remove({ org: ORG_GUID, role: 'users', username: 'someone' });
 const removeMember = (fetch: ReturnType<typeof fakeFetch>) => client(fetch).members.remove({ userId: USER_ID });
 
 describe('ApiError from Cloud Controller', () => {
@@ -49,7 +60,13 @@ describe('ApiError from Cloud Controller', () => {
   });
 
   it('keeps the message in JSON.stringify', async () => {
-    const fetch = fakeFetch(() => json(400, { description: 'Please delete the space associations for your user.', error_code: 'CF-AssociationNotEmpty', code: 10006 }));
+    const fetch = fakeFetch(() =>
+      json(400, {
+        description: 'Please delete the space associations for your user.',
+        error_code: 'CF-AssociationNotEmpty',
+        code: 10006,
+      }),
+    );
     const error = await failure(removeRole(fetch));
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'ApiError',
@@ -64,7 +81,11 @@ describe('ApiError from Cloud Controller', () => {
 describe('ApiError from the member API', () => {
   it('carries status, string code, message and X-Request-Id', async () => {
     const fetch = fakeFetch(() =>
-      json(403, { code: 'permission_denied', message: 'The access token lacks the update:org scope.' }, { 'X-Request-Id': 'b0658b67-8ea3-46de-a3b8-18c3f5347def' }),
+      json(
+        403,
+        { code: 'permission_denied', message: 'The access token lacks the update:org scope.' },
+        { 'X-Request-Id': 'b0658b67-8ea3-46de-a3b8-18c3f5347def' },
+      ),
     );
     const error = await failure(removeMember(fetch));
     expect(error).toMatchObject({
@@ -85,12 +106,33 @@ describe('ApiError from the member API', () => {
 
 describe('error bodies that are not the documented JSON', () => {
   const cases: Array<[string, Handler, string]> = [
-    ['an HTML page from a proxy', () => new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, statusText: 'Bad Gateway', headers: { 'Content-Type': 'text/html' } }), 'HTTP 502'],
-    ['an empty body with Content-Length 0', () => new Response('', { status: 500, statusText: 'Internal Server Error', headers: { 'Content-Length': '0' } }), 'HTTP 500'],
+    [
+      'an HTML page from a proxy',
+      () =>
+        new Response('<html><body>502 Bad Gateway</body></html>', {
+          status: 502,
+          statusText: 'Bad Gateway',
+          headers: { 'Content-Type': 'text/html' },
+        }),
+      'HTTP 502',
+    ],
+    [
+      'an empty body with Content-Length 0',
+      () => new Response('', { status: 500, statusText: 'Internal Server Error', headers: { 'Content-Length': '0' } }),
+      'HTTP 500',
+    ],
     ['an empty body without Content-Length', () => empty(401), 'HTTP 401'],
     ['JSON that is not an object', () => json(400, 'bad'), 'HTTP 400'],
-    ['JSON with fields of other types', () => json(400, { description: 42, code: { nested: 1 }, error_code: ['x'] }), 'HTTP 400'],
-    ['truncated JSON', () => new Response('{"description": "cut o', { status: 400, headers: { 'Content-Type': 'application/json' } }), 'HTTP 400'],
+    [
+      'JSON with fields of other types',
+      () => json(400, { description: 42, code: { nested: 1 }, error_code: ['x'] }),
+      'HTTP 400',
+    ],
+    [
+      'truncated JSON',
+      () => new Response('{"description": "cut o', { status: 400, headers: { 'Content-Type': 'application/json' } }),
+      'HTTP 400',
+    ],
   ];
 
   it.each(cases)('maps %s to an ApiError with the status', async (_, handler, message) => {
@@ -110,11 +152,21 @@ describe('secrets', () => {
 
   it('never puts the token into an error, even when the server echoes the request', async () => {
     const echo: Handler = (request) =>
-      new Response(`Authorization: ${request.headers.get('Authorization')}`, { status: 400, statusText: `Bad ${request.headers.get('Authorization')}` });
-    const echoJson: Handler = (request) => json(401, { unexpected: request.headers.get('Authorization'), message: 'Invalid token' });
+      new Response(`Authorization: ${request.headers.get('Authorization')}`, {
+        status: 400,
+        statusText: `Bad ${request.headers.get('Authorization')}`,
+      });
+    const echoJson: Handler = (request) =>
+      json(401, { unexpected: request.headers.get('Authorization'), message: 'Invalid token' });
     for (const handler of [echo, echoJson]) {
       const error = await failure(removeRole(fakeFetch(handler)));
-      for (const text of [error.message, String(error), error.stack ?? '', JSON.stringify(error), inspect(error, { depth: Infinity, showHidden: true })]) {
+      for (const text of [
+        error.message,
+        String(error),
+        error.stack ?? '',
+        JSON.stringify(error),
+        inspect(error, { depth: Infinity, showHidden: true }),
+      ]) {
         expect(text).not.toContain('secret-payload');
       }
     }
@@ -130,13 +182,21 @@ describe('secrets', () => {
       () => json(400, { error: 'invalid_client', error_description: 'Bad client credentials' }),
     );
     const members = createOrgMembershipClient({
-      members: { baseUrl: MEMBERS_URL, token: clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'id', clientSecret: CLIENT_SECRET }) },
+      members: {
+        baseUrl: MEMBERS_URL,
+        token: clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'id', clientSecret: CLIENT_SECRET }),
+      },
       fetch,
       retry: { attempts: 1 },
     });
     const error = await failure(members.members.remove({ userId: USER_ID }));
     expect(error).toMatchObject({ status: 400, code: 'invalid_client' });
-    for (const text of [String(error), JSON.stringify(error), inspect(error, { depth: Infinity, showHidden: true }), inspect(members, { depth: Infinity, showHidden: true })]) {
+    for (const text of [
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: Infinity, showHidden: true }),
+      inspect(members, { depth: Infinity, showHidden: true }),
+    ]) {
       expect(text).not.toContain(CLIENT_SECRET);
       expect(text).not.toContain('secret-payload');
     }
@@ -145,7 +205,10 @@ describe('secrets', () => {
 
   it('rejects a token a header cannot carry without quoting it', async () => {
     const fetch = fakeFetch(() => empty(204));
-    const members = createOrgMembershipClient({ members: { baseUrl: MEMBERS_URL, token: 'secret-payload\nInjected: yes' }, fetch });
+    const members = createOrgMembershipClient({
+      members: { baseUrl: MEMBERS_URL, token: 'secret-payload\nInjected: yes' },
+      fetch,
+    });
     const error = await members.members.remove({ userId: USER_ID }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TypeError);
     expect(String(error)).not.toContain('secret-payload');
@@ -155,12 +218,24 @@ describe('secrets', () => {
 
 describe('unwrap', () => {
   it('gives raw-client results the same errors', async () => {
-    const fetch = fakeFetch(() => json(404, { description: 'The organization could not be found: x', error_code: 'CF-OrganizationNotFound', code: 30003 }));
+    const fetch = fakeFetch(() =>
+      json(404, {
+        description: 'The organization could not be found: x',
+        error_code: 'CF-OrganizationNotFound',
+        code: 30003,
+      }),
+    );
     const result = await client(fetch).raw.cloudController.PUT('/v2/organizations/{guid}/managers', {
       params: { path: { guid: ORG_GUID } },
       body: { username: 'manager@example.com' },
     });
-    expect(result.error).toEqual({ description: 'The organization could not be found: x', error_code: 'CF-OrganizationNotFound', code: 30003 });
-    expect(() => unwrap(result)).toThrow(expect.objectContaining({ status: 404, code: 30003, errorCode: 'CF-OrganizationNotFound' }));
+    expect(result.error).toEqual({
+      description: 'The organization could not be found: x',
+      error_code: 'CF-OrganizationNotFound',
+      code: 30003,
+    });
+    expect(() => unwrap(result)).toThrow(
+      expect.objectContaining({ status: 404, code: 30003, errorCode: 'CF-OrganizationNotFound' }),
+    );
   });
 });

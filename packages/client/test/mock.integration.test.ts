@@ -8,7 +8,12 @@ type Json = Record<string, any>;
 const spec = JSON.parse(readFileSync(new URL('../../../dist/openapi.json', import.meta.url), 'utf8')) as Json;
 const resolve = (node: Json): Json => {
   if (typeof node?.$ref !== 'string') return node;
-  return resolve((node.$ref as string).slice(2).split('/').reduce((parent: Json, key) => parent[key], spec));
+  return resolve(
+    (node.$ref as string)
+      .slice(2)
+      .split('/')
+      .reduce((parent: Json, key) => parent[key], spec),
+  );
 };
 
 interface DocumentedResponse {
@@ -38,8 +43,10 @@ const USER_ID = '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34';
 
 function call(client: OrgMembershipClient, { operationId, path }: DocumentedResponse, headers: Record<string, string>) {
   const role = path.split('/').at(-1) as Role;
-  if (operationId.startsWith('associate')) return client.roles.associate({ org: ORG, role, username: 'user@example.com' }, { headers });
-  if (operationId.startsWith('disassociate')) return client.roles.remove({ org: ORG, role, username: 'user@example.com', origin: 'uaa' }, { headers });
+  if (operationId.startsWith('associate'))
+    return client.roles.associate({ org: ORG, role, username: 'user@example.com' }, { headers });
+  if (operationId.startsWith('disassociate'))
+    return client.roles.remove({ org: ORG, role, username: 'user@example.com', origin: 'uaa' }, { headers });
   if (operationId === 'removeOrgMember') return client.members.remove({ userId: USER_ID }, { headers });
   throw new Error(`no client method for ${operationId}`);
 }
@@ -61,21 +68,29 @@ describe('against the mock', () => {
   });
 
   const successes = documented.filter(({ status }) => status < 400);
-  it.each(successes.map((response) => [response.operationId, response.status, response.example ?? 'no body', response] as const))(
-    '%s answers %i (%s)',
-    async (_, status, example, response) => {
-      const prefer = response.example ? `code=${status}, example=${example}` : `code=${status}`;
-      await expect(call(mockClient(), response, { Prefer: prefer })).resolves.toEqual(response.value);
-    },
-  );
+  it.each(
+    successes.map(
+      (response) => [response.operationId, response.status, response.example ?? 'no body', response] as const,
+    ),
+  )('%s answers %i (%s)', async (_, status, example, response) => {
+    const prefer = response.example ? `code=${status}, example=${example}` : `code=${status}`;
+    await expect(call(mockClient(), response, { Prefer: prefer })).resolves.toEqual(response.value);
+  });
 
   const errors = documented.filter(({ status }) => status >= 400);
   it.each(errors.map((response) => [response.operationId, response.status, response.example, response] as const))(
     '%s throws ApiError for %i %s',
     async (_, status, example, response) => {
-      const error = await call(mockClient(), response, { Prefer: `code=${status}, example=${example}` }).catch((caught: unknown) => caught);
+      const error = await call(mockClient(), response, { Prefer: `code=${status}, example=${example}` }).catch(
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(ApiError);
-      const body = response.value as { description?: string; message: string; code?: number | string; error_code?: string };
+      const body = response.value as {
+        description?: string;
+        message: string;
+        code?: number | string;
+        error_code?: string;
+      };
       expect(error).toMatchObject({
         status,
         code: body.code,
@@ -89,7 +104,10 @@ describe('against the mock', () => {
   it('sends recursive=true the mock accepts', async () => {
     const client = mockClient();
     await expect(
-      client.roles.remove({ org: ORG, role: 'users', username: 'user@example.com', recursive: true }, { headers: { Prefer: 'code=204' } }),
+      client.roles.remove(
+        { org: ORG, role: 'users', username: 'user@example.com', recursive: true },
+        { headers: { Prefer: 'code=204' } },
+      ),
     ).resolves.toBeUndefined();
   });
 
@@ -117,7 +135,9 @@ describe('against the mock', () => {
     });
     expect(added.response.status).toBe(201);
     expect(added.data?.metadata.guid).toMatch(/^[0-9a-f-]{36}$/);
-    const removed = await raw.members.DELETE('/organization/members/{userId}', { params: { path: { userId: USER_ID } } });
+    const removed = await raw.members.DELETE('/organization/members/{userId}', {
+      params: { path: { userId: USER_ID } },
+    });
     expect(removed.response.status).toBe(204);
   });
 });

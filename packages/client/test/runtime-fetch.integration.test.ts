@@ -32,7 +32,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       (answers.shift() ?? created)(res);
     });
   });
@@ -60,7 +65,12 @@ const client = (options: { timeoutMs?: number; attempts?: number } = {}) =>
 
 describe('roles methods with the runtime’s fetch', () => {
   it('send the method, path, token, content type and JSON body the contract describes', async () => {
-    const org = await client().roles.associate({ org: ORG_GUID, role: 'auditors', username: 'user@example.com', origin: 'uaa' });
+    const org = await client().roles.associate({
+      org: ORG_GUID,
+      role: 'auditors',
+      username: 'user@example.com',
+      origin: 'uaa',
+    });
     expect(org).toEqual(organization);
     expect(received).toHaveLength(1);
     const [request] = received;
@@ -73,7 +83,10 @@ describe('roles methods with the runtime’s fetch', () => {
   it('replay the same body after a 503', async () => {
     answers = [(res) => res.writeHead(503, { 'Retry-After': '0' }).end(), created];
     await client().roles.associate({ org: ORG_GUID, role: 'users', username: 'user@example.com' });
-    expect(received.map((r) => r.body)).toEqual([JSON.stringify({ username: 'user@example.com' }), JSON.stringify({ username: 'user@example.com' })]);
+    expect(received.map((r) => r.body)).toEqual([
+      JSON.stringify({ username: 'user@example.com' }),
+      JSON.stringify({ username: 'user@example.com' }),
+    ]);
     expect(received.map((r) => r.headers['authorization'])).toEqual(['Bearer runtime-token', 'Bearer runtime-token']);
   });
 
@@ -85,7 +98,11 @@ describe('roles methods with the runtime’s fetch', () => {
       },
     ];
     const started = performance.now();
-    const call = client({ timeoutMs: 300, attempts: 1 }).roles.associate({ org: ORG_GUID, role: 'users', username: 'user@example.com' });
+    const call = client({ timeoutMs: 300, attempts: 1 }).roles.associate({
+      org: ORG_GUID,
+      role: 'users',
+      username: 'user@example.com',
+    });
     await expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(performance.now() - started).toBeLessThan(4_000);
   });
@@ -104,7 +121,10 @@ describe('raw clients with the runtime’s fetch', () => {
         return new Request(request, { headers: { ...Object.fromEntries(request.headers), 'x-extra': 'yes' } });
       },
     });
-    const result = await raw.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: ORG_GUID } }, body: { username: 'user@example.com' } });
+    const result = await raw.PUT('/v2/organizations/{guid}/managers', {
+      params: { path: { guid: ORG_GUID } },
+      body: { username: 'user@example.com' },
+    });
     expect(unwrap(result)).toEqual(organization);
     expect(received[0]!.headers['x-vcap-request-id']).toBe('trace-1');
     expect(received[0]!.headers['x-extra']).toBe('yes');

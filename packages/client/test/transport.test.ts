@@ -5,12 +5,17 @@ import { CLOUD_CONTROLLER_URL, empty, fakeFetch, hang, ignoreSignal, json, organ
 const target = { org: ORG_GUID, role: 'users', username: 'user@example.com' } as const;
 
 function clientWith(fetch: ReturnType<typeof fakeFetch>, options: Partial<OrgMembershipClientOptions> = {}) {
-  return createOrgMembershipClient({ cloudController: { baseUrl: CLOUD_CONTROLLER_URL, token: 'cc-token' }, fetch, ...options });
+  return createOrgMembershipClient({
+    cloudController: { baseUrl: CLOUD_CONTROLLER_URL, token: 'cc-token' },
+    fetch,
+    ...options,
+  });
 }
 
 const rateLimited = (headers: Record<string, string> = {}) =>
   json(429, { description: 'Rate Limit Exceeded', error_code: 'CF-RateLimitExceeded', code: 10013 }, headers);
-const unavailable = () => json(503, { description: 'The UAA service is currently unavailable', error_code: 'CF-UaaUnavailable', code: 20004 });
+const unavailable = () =>
+  json(503, { description: 'The UAA service is currently unavailable', error_code: 'CF-UaaUnavailable', code: 20004 });
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-23T08:00:00Z');
@@ -27,7 +32,8 @@ describe('parseRetryAfter', () => {
   });
 
   it('gives undefined for a missing or unreadable value', () => {
-    for (const value of [null, '', 'soon', '-5', '1.5', '2026-11-23', '30s']) expect(parseRetryAfter(value, now), String(value)).toBeUndefined();
+    for (const value of [null, '', 'soon', '-5', '1.5', '2026-11-23', '30s'])
+      expect(parseRetryAfter(value, now), String(value)).toBeUndefined();
   });
 });
 
@@ -42,7 +48,11 @@ describe('retries', () => {
   });
 
   it('retries 429 and 503 with full-jitter exponential backoff, then succeeds', async () => {
-    const fetch = fakeFetch(() => rateLimited(), unavailable, () => json(201, organization));
+    const fetch = fakeFetch(
+      () => rateLimited(),
+      unavailable,
+      () => json(201, organization),
+    );
     const result = clientWith(fetch).roles.associate(target);
     await vi.advanceTimersByTimeAsync(0);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -61,7 +71,9 @@ describe('retries', () => {
   it('caps the backoff at maxDelayMs', async () => {
     vi.mocked(Math.random).mockReturnValue(0.9);
     const fetch = fakeFetch(unavailable, unavailable, unavailable, () => json(201, organization));
-    const result = clientWith(fetch, { retry: { attempts: 4, baseDelayMs: 1000, maxDelayMs: 1500 } }).roles.associate(target);
+    const result = clientWith(fetch, { retry: { attempts: 4, baseDelayMs: 1000, maxDelayMs: 1500 } }).roles.associate(
+      target,
+    );
     // 0.9 × 1000, then 0.9 × 1500 twice (not × 2000 and × 4000).
     await vi.advanceTimersByTimeAsync(900 + 1350 + 1349);
     expect(fetch).toHaveBeenCalledTimes(3);
@@ -81,7 +93,10 @@ describe('retries', () => {
   });
 
   it('waits the seconds Retry-After names', async () => {
-    const fetch = fakeFetch(() => rateLimited({ 'Retry-After': '2' }), () => json(201, organization));
+    const fetch = fakeFetch(
+      () => rateLimited({ 'Retry-After': '2' }),
+      () => json(201, organization),
+    );
     const result = clientWith(fetch).roles.associate(target);
     await vi.advanceTimersByTimeAsync(1999);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -90,7 +105,10 @@ describe('retries', () => {
   });
 
   it('waits until the HTTP-date Retry-After names', async () => {
-    const fetch = fakeFetch(() => rateLimited({ 'Retry-After': new Date(Date.now() + 3000).toUTCString() }), () => json(201, organization));
+    const fetch = fakeFetch(
+      () => rateLimited({ 'Retry-After': new Date(Date.now() + 3000).toUTCString() }),
+      () => json(201, organization),
+    );
     const result = clientWith(fetch).roles.associate(target);
     await vi.advanceTimersByTimeAsync(2999);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -99,7 +117,10 @@ describe('retries', () => {
   });
 
   it('falls back to the backoff when Retry-After is unreadable', async () => {
-    const fetch = fakeFetch(() => rateLimited({ 'Retry-After': 'later, please' }), () => json(201, organization));
+    const fetch = fakeFetch(
+      () => rateLimited({ 'Retry-After': 'later, please' }),
+      () => json(201, organization),
+    );
     const result = clientWith(fetch).roles.associate(target);
     await vi.advanceTimersByTimeAsync(99);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -109,7 +130,9 @@ describe('retries', () => {
 
   it('does not wait for a Retry-After beyond maxDelayMs: the 429 surfaces at once', async () => {
     const fetch = fakeFetch(() => rateLimited({ 'Retry-After': '3600' }));
-    const error = await clientWith(fetch).roles.associate(target).catch((caught: unknown) => caught);
+    const error = await clientWith(fetch)
+      .roles.associate(target)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 429, code: 10013, errorCode: 'CF-RateLimitExceeded' });
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -117,7 +140,9 @@ describe('retries', () => {
 
   it('gives up after the configured attempts and throws the last answer', async () => {
     const fetch = fakeFetch(unavailable, unavailable, unavailable, unavailable);
-    const result = clientWith(fetch, { retry: { attempts: 2 } }).roles.associate(target).catch((caught: unknown) => caught);
+    const result = clientWith(fetch, { retry: { attempts: 2 } })
+      .roles.associate(target)
+      .catch((caught: unknown) => caught);
     await vi.runAllTimersAsync();
     expect(await result).toMatchObject({ name: 'ApiError', status: 503, errorCode: 'CF-UaaUnavailable' });
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -141,7 +166,9 @@ describe('retries', () => {
     expect(recovered).toHaveBeenCalledTimes(3);
 
     const broken = fakeFetch(failure, failure, failure);
-    const failed = clientWith(broken).roles.associate(target).catch((caught: unknown) => caught);
+    const failed = clientWith(broken)
+      .roles.associate(target)
+      .catch((caught: unknown) => caught);
     await vi.runAllTimersAsync();
     expect(await failed).toEqual(new TypeError('fetch failed'));
     expect(broken).toHaveBeenCalledTimes(3);
@@ -149,7 +176,9 @@ describe('retries', () => {
 
   it('sends once when attempts is 1', async () => {
     const fetch = fakeFetch(unavailable, () => json(201, organization));
-    await expect(clientWith(fetch, { retry: { attempts: 1 } }).roles.associate(target)).rejects.toMatchObject({ status: 503 });
+    await expect(clientWith(fetch, { retry: { attempts: 1 } }).roles.associate(target)).rejects.toMatchObject({
+      status: 503,
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
@@ -161,7 +190,10 @@ describe('aborts', () => {
 
   it('rejects at once, without retrying, when the caller aborts during the backoff wait', async () => {
     vi.useFakeTimers();
-    const fetch = fakeFetch(() => rateLimited({ 'Retry-After': '20' }), () => json(201, organization));
+    const fetch = fakeFetch(
+      () => rateLimited({ 'Retry-After': '20' }),
+      () => json(201, organization),
+    );
     const controller = new AbortController();
     const result = clientWith(fetch).roles.associate(target, { signal: controller.signal });
     await vi.advanceTimersByTimeAsync(10);
@@ -194,7 +226,9 @@ describe('aborts', () => {
 
   it('sends nothing when the signal is already aborted', async () => {
     const fetch = fakeFetch(() => json(201, organization));
-    await expect(clientWith(fetch).roles.associate(target, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(clientWith(fetch).roles.associate(target, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(fetch).not.toHaveBeenCalled();
   });
 
@@ -225,7 +259,9 @@ describe('timeouts', () => {
 
   it('times out even when a custom fetch ignores the signal', async () => {
     const fetch = fakeFetch(ignoreSignal);
-    const error = await clientWith(fetch, { timeoutMs: 20, retry: { attempts: 1 } }).roles.associate(target).catch((caught: unknown) => caught);
+    const error = await clientWith(fetch, { timeoutMs: 20, retry: { attempts: 1 } })
+      .roles.associate(target)
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'TimeoutError' });
   });
 
@@ -260,7 +296,12 @@ describe('timers after the call', () => {
       () => rateLimited({ 'Retry-After': '0' }),
       () => json(201, organization),
       () => json(201, organization),
-      () => json(404, { description: 'The organization could not be found: x', error_code: 'CF-OrganizationNotFound', code: 30003 }),
+      () =>
+        json(404, {
+          description: 'The organization could not be found: x',
+          error_code: 'CF-OrganizationNotFound',
+          code: 30003,
+        }),
     );
     const client = clientWith(fetch, { timeoutMs: 30_000 });
     // A 429, then the retry (Retry-After: 0): the first attempt's timer goes with its answer.
@@ -268,7 +309,10 @@ describe('timers after the call', () => {
     await vi.advanceTimersByTimeAsync(10);
     await associated;
     expect(vi.getTimerCount()).toBe(0);
-    await client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: ORG_GUID } }, body: { username: 'x' } });
+    await client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', {
+      params: { path: { guid: ORG_GUID } },
+      body: { username: 'x' },
+    });
     expect(vi.getTimerCount()).toBe(0);
     await expect(client.roles.associate(target)).rejects.toBeInstanceOf(ApiError);
     expect(vi.getTimerCount()).toBe(0);

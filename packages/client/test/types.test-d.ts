@@ -1,6 +1,13 @@
 import type { components } from '@org-membership-api/types';
 import { describe, expectTypeOf, it } from 'vitest';
-import { ApiError, createOrgMembershipClient, unwrap, type Organization, type Role, type TokenProvider } from '../src/index.js';
+import {
+  ApiError,
+  createOrgMembershipClient,
+  unwrap,
+  type Organization,
+  type Role,
+  type TokenProvider,
+} from '../src/index.js';
 
 const client = createOrgMembershipClient({
   cloudController: { baseUrl: 'https://api.example.org', token: 'token' },
@@ -12,7 +19,9 @@ describe('roles and members methods', () => {
   it('answer the organization, the organization or undefined, and nothing', () => {
     expectTypeOf<Organization>().toEqualTypeOf<components['schemas']['OrganizationResource']>();
     expectTypeOf(client.roles.associate({ org, role: 'users', username: 'u' })).toEqualTypeOf<Promise<Organization>>();
-    expectTypeOf(client.roles.remove({ org, role: 'auditors', username: 'u' })).toEqualTypeOf<Promise<Organization | undefined>>();
+    expectTypeOf(client.roles.remove({ org, role: 'auditors', username: 'u' })).toEqualTypeOf<
+      Promise<Organization | undefined>
+    >();
     expectTypeOf(client.members.remove({ userId: 'id' })).toEqualTypeOf<Promise<void>>();
   });
 
@@ -37,7 +46,10 @@ describe('roles and members methods', () => {
   });
 
   it('take a signal and extra headers per call', () => {
-    void client.members.remove({ userId: 'id' }, { signal: AbortSignal.timeout(1000), headers: { Prefer: 'code=403' } });
+    void client.members.remove(
+      { userId: 'id' },
+      { signal: AbortSignal.timeout(1000), headers: { Prefer: 'code=403' } },
+    );
     // @ts-expect-error: the user is named by userId
     void client.members.remove({ id: 'id' });
   });
@@ -45,33 +57,56 @@ describe('roles and members methods', () => {
 
 describe('raw clients', () => {
   it('type bodies and parameters from the contract', () => {
-    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: org } }, body: { username: 'u', origin: 'uaa' } });
-    // @ts-expect-error: the body needs username
-    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: org } }, body: { user: 'u' } });
+    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', {
+      params: { path: { guid: org } },
+      body: { username: 'u', origin: 'uaa' },
+    });
+    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', {
+      params: { path: { guid: org } },
+      // @ts-expect-error: the body needs username
+      body: { user: 'u' },
+    });
     // @ts-expect-error: the body is required
     void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { guid: org } } });
-    // @ts-expect-error: the path parameter is guid
-    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', { params: { path: { org } }, body: { username: 'u' } });
-    // @ts-expect-error: recursive is documented on DELETE users only
-    void client.raw.cloudController.DELETE('/v2/organizations/{guid}/managers', { params: { path: { guid: org }, query: { recursive: true } }, body: { username: 'u' } });
-    // @ts-expect-error: members takes no body
-    void client.raw.members.DELETE('/organization/members/{userId}', { params: { path: { userId: 'id' } }, body: { userId: 'id' } });
+    void client.raw.cloudController.PUT('/v2/organizations/{guid}/managers', {
+      // @ts-expect-error: the path parameter is guid
+      params: { path: { org } },
+      body: { username: 'u' },
+    });
+    void client.raw.cloudController.DELETE('/v2/organizations/{guid}/managers', {
+      // @ts-expect-error: recursive is documented on DELETE users only
+      params: { path: { guid: org }, query: { recursive: true } },
+      body: { username: 'u' },
+    });
+    void client.raw.members.DELETE('/organization/members/{userId}', {
+      params: { path: { userId: 'id' } },
+      // @ts-expect-error: members takes no body
+      body: { userId: 'id' },
+    });
   });
 
   it('keep each API to its own paths', () => {
     // @ts-expect-error: a member API path on the Cloud Controller client
     void client.raw.cloudController.DELETE('/organization/members/{userId}', { params: { path: { userId: 'id' } } });
     // @ts-expect-error: a Cloud Controller path on the member API client
-    void client.raw.members.PUT('/v2/organizations/{guid}/users', { params: { path: { guid: org } }, body: { username: 'u' } });
+    void client.raw.members.PUT('/v2/organizations/{guid}/users', {
+      params: { path: { guid: org } },
+      body: { username: 'u' },
+    });
     // @ts-expect-error: no GET is documented
     void client.raw.cloudController.GET('/v2/organizations/{guid}/users', { params: { path: { guid: org } } });
   });
 
   it('type success data and error bodies', async () => {
-    const added = await client.raw.cloudController.PUT('/v2/organizations/{guid}/auditors', { params: { path: { guid: org } }, body: { username: 'u' } });
+    const added = await client.raw.cloudController.PUT('/v2/organizations/{guid}/auditors', {
+      params: { path: { guid: org } },
+      body: { username: 'u' },
+    });
     expectTypeOf(unwrap(added)).toEqualTypeOf<Organization>();
     if (added.error) expectTypeOf(added.error).toEqualTypeOf<components['schemas']['CloudControllerError']>();
-    const removed = await client.raw.members.DELETE('/organization/members/{userId}', { params: { path: { userId: 'id' } } });
+    const removed = await client.raw.members.DELETE('/organization/members/{userId}', {
+      params: { path: { userId: 'id' } },
+    });
     expectTypeOf(unwrap(removed)).toEqualTypeOf<undefined>();
     if (removed.error) expectTypeOf(removed.error).toExtend<{ message: string; code?: string | undefined }>();
   });

@@ -40,7 +40,9 @@ function send(transaction, request) {
       (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -60,10 +62,14 @@ function sendRaw(transaction) {
     const socket = net.connect(Number(base.port || 80), base.hostname);
     const chunks = [];
     const body = Buffer.from(transaction.request.body || '', 'utf8');
-    const headers = Object.entries(transaction.plannedHeaders || {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const headers = Object.entries(transaction.plannedHeaders || {})
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.setTimeout(3000, () => socket.destroy());
     socket.on('connect', () => {
-      socket.write(`${transaction.request.method} ${transaction.fullPath} HTTP/1.1\r\nHost: ${base.host}\r\n${headers}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `${transaction.request.method} ${transaction.fullPath} HTTP/1.1\r\nHost: ${base.host}\r\n${headers}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      );
       socket.write(body);
     });
     socket.on('data', (chunk) => chunks.push(chunk));
@@ -92,7 +98,9 @@ hooks.beforeEach((transaction, done) => {
   transaction.id = `${plan.name} (${plan.method} ${plan.path})`;
   // Dredd demands every documented header, and the exact media type (`application/json` fails
   // `application/json;charset=utf-8`): the strict layer checks both as the contract means them.
-  const optional = new Set(validator.optionalHeaders(plan.method, plan.path, plan.status).map((name) => name.toLowerCase()));
+  const optional = new Set(
+    validator.optionalHeaders(plan.method, plan.path, plan.status).map((name) => name.toLowerCase()),
+  );
   optional.add('content-type');
   for (const name of Object.keys(transaction.expected.headers || {})) {
     if (optional.has(name.toLowerCase())) delete transaction.expected.headers[name];
@@ -123,8 +131,15 @@ hooks.beforeEach((transaction, done) => {
   (async () => {
     for (let i = 0; i < plan.burst; i++) {
       const response = await send(transaction, plan.request);
-      const violations = validator.validate({ method: plan.method, path: plan.path, status: response.statusCode, headers: response.headers, body: response.body });
-      for (const v of violations) transaction.burstViolations.push(`while using up the rate limit (${response.statusCode}): ${v}`);
+      const violations = validator.validate({
+        method: plan.method,
+        path: plan.path,
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+      });
+      for (const v of violations)
+        transaction.burstViolations.push(`while using up the rate limit (${response.statusCode}): ${v}`);
       if (response.statusCode === 429) return;
     }
   })().then(
@@ -162,7 +177,15 @@ async function afterEach(transaction) {
     }
   }
   if (real) {
-    violations.push(...validator.validate({ method: plan.method, path: plan.path, status: real.statusCode, headers: real.headers, body: real.body }));
+    violations.push(
+      ...validator.validate({
+        method: plan.method,
+        path: plan.path,
+        status: real.statusCode,
+        headers: real.headers,
+        body: real.body,
+      }),
+    );
     if (plan.expectErrorCode && real.statusCode === plan.status) {
       let errorCode;
       try {
@@ -170,10 +193,19 @@ async function afterEach(transaction) {
       } catch {
         errorCode = undefined;
       }
-      if (errorCode !== plan.expectErrorCode) violations.push(`error_code ${JSON.stringify(errorCode)} where the request provokes ${plan.expectErrorCode}`);
+      if (errorCode !== plan.expectErrorCode)
+        violations.push(`error_code ${JSON.stringify(errorCode)} where the request provokes ${plan.expectErrorCode}`);
     }
   }
-  const result = { key: plan.key, name: plan.name, operationId: plan.operationId, status: plan.status, actualStatus: real && real.statusCode, outcome: 'passed', messages: [] };
+  const result = {
+    key: plan.key,
+    name: plan.name,
+    operationId: plan.operationId,
+    status: plan.status,
+    actualStatus: real && real.statusCode,
+    outcome: 'passed',
+    messages: [],
+  };
   if (real && violations.length === 0 && (plan.alternativeSuccesses || []).includes(real.statusCode)) {
     // The server chose the other documented success (e.g. 204 instead of 200): valid, but this one is not produced.
     transaction.skip = true;
@@ -185,7 +217,12 @@ async function afterEach(transaction) {
   const gavelValid = !transaction.test || transaction.test.valid !== false;
   if (!gavelValid) {
     const dreddMessage = redact(transaction.test.message || '').trim();
-    result.messages.push(...dreddMessage.split('\n').filter(Boolean).map((line) => `Dredd: ${line}`));
+    result.messages.push(
+      ...dreddMessage
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `Dredd: ${line}`),
+    );
   }
   if (violations.length > 0) {
     const text = violations.map((v) => redact(v)).join('; ');

@@ -24,7 +24,8 @@ function headerValue(headers, name) {
 
 function describeAjvError(prefix, error) {
   const where = `${prefix}${error.instancePath || ''}`;
-  if (error.keyword === 'additionalProperties') return `${where}: extra property '${error.params.additionalProperty}' (not allowed by the schema)`;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: extra property '${error.params.additionalProperty}' (not allowed by the schema)`;
   if (error.keyword === 'required') return `${where}: missing required property '${error.params.missingProperty}'`;
   if (error.keyword === 'format') return `${where}: wrong format (must be ${error.params.format})`;
   if (error.keyword === 'type') return `${where}: wrong type (must be ${error.params.type})`;
@@ -50,7 +51,10 @@ function createStrictValidator(spec) {
   const resolve = (node) => {
     let current = node;
     while (current && typeof current.$ref === 'string') {
-      const pointer = current.$ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const pointer = current.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
       current = pointer.reduce((value, key) => (value === undefined ? undefined : value[key]), spec);
     }
     return current;
@@ -62,7 +66,8 @@ function createStrictValidator(spec) {
     for (const [path, item] of Object.entries(spec.paths || {})) {
       for (const method of METHODS) {
         const operation = item[method];
-        if (operation) result.push({ method: method.toUpperCase(), path, operationId: operation.operationId, operation });
+        if (operation)
+          result.push({ method: method.toUpperCase(), path, operationId: operation.operationId, operation });
       }
     }
     return result;
@@ -81,7 +86,8 @@ function createStrictValidator(spec) {
     const found = findOperation(response.method, response.path);
     if (!found) return [`${response.method} ${response.path} is not an operation of the contract`];
     const documented = found.operation.responses || {};
-    const entry = documented[String(response.status)] || documented[`${String(response.status)[0]}XX`] || documented.default;
+    const entry =
+      documented[String(response.status)] || documented[`${String(response.status)[0]}XX`] || documented.default;
     if (!entry) {
       return [`undocumented status ${response.status} (documented: ${Object.keys(documented).join(', ')})`];
     }
@@ -97,9 +103,13 @@ function createStrictValidator(spec) {
       }
       if (header.schema) {
         const schema = resolve(header.schema);
-        const typed = (schema.type === 'integer' || schema.type === 'number') && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+        const typed =
+          (schema.type === 'integer' || schema.type === 'number') && /^-?\d+(\.\d+)?$/.test(value)
+            ? Number(value)
+            : value;
         const check = compile(header.schema);
-        if (!check(typed)) for (const error of check.errors || []) violations.push(describeAjvError(`header ${name}`, error));
+        if (!check(typed))
+          for (const error of check.errors || []) violations.push(describeAjvError(`header ${name}`, error));
       }
     }
 
@@ -114,7 +124,8 @@ function createStrictValidator(spec) {
       if (contentType !== undefined) signs.push(`Content-Type ${contentType}`);
       if (contentLength !== undefined && contentLength !== '0') signs.push(`Content-Length ${contentLength}`);
       if (headerValue(response.headers, 'transfer-encoding') !== undefined) signs.push('Transfer-Encoding');
-      if (signs.length > 0) violations.push(`body on a ${response.status} (documented without a body): ${signs.join(', ')}`);
+      if (signs.length > 0)
+        violations.push(`body on a ${response.status} (documented without a body): ${signs.join(', ')}`);
       return violations;
     }
     if (contentType === undefined) {

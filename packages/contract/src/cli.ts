@@ -64,7 +64,8 @@ try {
 } catch {
   fail(`--server must be an http(s) URL, got ${JSON.stringify(server)}`);
 }
-const target = started?.target ?? (values['target'] as string | undefined) ?? process.env['CONTRACT_TARGET'] ?? 'server';
+const target =
+  started?.target ?? (values['target'] as string | undefined) ?? process.env['CONTRACT_TARGET'] ?? 'server';
 if (target !== 'mock' && target !== 'server') fail('--target must be mock or server');
 
 let exitCode = 1;

@@ -70,7 +70,8 @@ export const defaultUnknownOrgGuid = '5d1e7a40-0000-4000-8000-000000000000';
 export const defaultUnknownUsername = 'nobody@example.com';
 
 /** The CLI flag of an env field: CF_ADMIN_TOKEN → cf-admin-token. */
-export const flagOf = (field: keyof ContractEnv): string => contractEnvVariables[field].toLowerCase().replaceAll('_', '-');
+export const flagOf = (field: keyof ContractEnv): string =>
+  contractEnvVariables[field].toLowerCase().replaceAll('_', '-');
 
 /** Reads every field from `source` (process.env by default); empty values count as unset. */
 export function contractEnvFrom(source: Record<string, string | undefined> = process.env): ContractEnv {

@@ -60,7 +60,13 @@ const envName = (field: keyof ContractEnv) => contractEnvVariables[field];
 function exampleFor(operationId: string, kind: 'put' | 'delete' | 'member', status: number): string | undefined {
   const role = /^(?:associate|disassociate)(User|Manager|BillingManager|Auditor)/.exec(operationId)?.[1];
   if (kind === 'member') {
-    return { 400: 'InvalidUserId', 401: 'InvalidToken', 403: 'PermissionDenied', 429: 'TooManyRequests', 500: 'InternalError' }[status];
+    return {
+      400: 'InvalidUserId',
+      401: 'InvalidToken',
+      403: 'PermissionDenied',
+      429: 'TooManyRequests',
+      500: 'InternalError',
+    }[status];
   }
   switch (status) {
     case 200:
@@ -91,13 +97,21 @@ function exampleFor(operationId: string, kind: 'put' | 'delete' | 'member', stat
 function deref<T>(spec: OpenApiDocument, node: T): T {
   let current: unknown = node;
   for (let depth = 0; depth < 20 && current && typeof (current as { $ref?: unknown }).$ref === 'string'; depth++) {
-    const pointer = (current as { $ref: string }).$ref.replace(/^#\//, '').split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const pointer = (current as { $ref: string }).$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
     current = pointer.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], spec);
   }
   return current as T;
 }
 
-function exampleValue(spec: OpenApiDocument, operation: OpenApiOperation, status: number, example: string | undefined): unknown {
+function exampleValue(
+  spec: OpenApiDocument,
+  operation: OpenApiOperation,
+  status: number,
+  example: string | undefined,
+): unknown {
   if (!example) return undefined;
   const response = deref(spec, operation.responses?.[String(status)]);
   for (const media of Object.values(response?.content ?? {})) {
@@ -132,7 +146,15 @@ export function buildPlan(spec: OpenApiDocument, target: Target, env: ContractEn
   return plans;
 }
 
-function planFor(spec: OpenApiDocument, path: string, method: string, operation: OpenApiOperation, status: number, target: Target, env: ContractEnv): TransactionPlan {
+function planFor(
+  spec: OpenApiDocument,
+  path: string,
+  method: string,
+  operation: OpenApiOperation,
+  status: number,
+  target: Target,
+  env: ContractEnv,
+): TransactionPlan {
   const operationId = operation.operationId ?? `${method} ${path}`;
   const role = ROLE_PATH.exec(path)?.[1];
   const kind = role ? (method === 'PUT' ? 'put' : 'delete') : MEMBER_PATH.test(path) ? 'member' : undefined;
@@ -148,13 +170,17 @@ function planFor(spec: OpenApiDocument, path: string, method: string, operation:
     ...(example ? { example } : {}),
     ...(typeof value?.error_code === 'string' ? { expectErrorCode: value.error_code } : {}),
   };
-  const successes = Object.keys(operation.responses ?? {}).map(Number).filter((s) => s >= 200 && s < 300);
-  if (status >= 200 && status < 300 && successes.length > 1) base.alternativeSuccesses = successes.filter((s) => s !== status);
+  const successes = Object.keys(operation.responses ?? {})
+    .map(Number)
+    .filter((s) => s >= 200 && s < 300);
+  if (status >= 200 && status < 300 && successes.length > 1)
+    base.alternativeSuccesses = successes.filter((s) => s !== status);
 
   if (target === 'mock') {
-    const concrete = kind === 'member'
-      ? `/organization/members/${parameterExample(operation, 'userId')}`
-      : path.replace('{guid}', parameterExample(operation, 'guid'));
+    const concrete =
+      kind === 'member'
+        ? `/organization/members/${parameterExample(operation, 'userId')}`
+        : path.replace('{guid}', parameterExample(operation, 'guid'));
     const prefer = example && value !== undefined ? `code=${status}, example=${example}` : `code=${status}`;
     const token = (kind === 'member' ? env.membersToken : env.cfAdminToken) ?? mockToken;
     const headers: Record<string, string> = { Authorization: `bearer ${token}`, Prefer: prefer };
@@ -168,17 +194,35 @@ function planFor(spec: OpenApiDocument, path: string, method: string, operation:
   return kind === 'member' ? memberPlan(base, status, env) : rolePlan(base, kind, role!, status, env);
 }
 
-function missing(base: TransactionPlan, fields: Array<keyof ContractEnv>, env: ContractEnv, why: string): TransactionPlan | undefined {
+function missing(
+  base: TransactionPlan,
+  fields: Array<keyof ContractEnv>,
+  env: ContractEnv,
+  why: string,
+): TransactionPlan | undefined {
   const absent = fields.filter((field) => !env[field]);
   return absent.length ? { ...base, skip: `${why} needs ${absent.map(envName).join(', ')}` } : undefined;
 }
 
-function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, status: number, env: ContractEnv): TransactionPlan {
+function rolePlan(
+  base: TransactionPlan,
+  kind: 'put' | 'delete',
+  role: string,
+  status: number,
+  env: ContractEnv,
+): TransactionPlan {
   const lacking = missing(base, ['cfAdminToken', 'cfOrgGuid', 'cfUsername'], env, 'every Cloud Controller request');
   if (lacking) return lacking;
   const org = env.cfOrgGuid!;
   const rolePath = (guid: string, query = '') => `/v2/organizations/${encodeURIComponent(guid)}/${role}${query}`;
-  const send = (options: { token?: string | undefined; guid?: string; body?: string; query?: string; burst?: number; server?: string }): TransactionPlan => {
+  const send = (options: {
+    token?: string | undefined;
+    guid?: string;
+    body?: string;
+    query?: string;
+    burst?: number;
+    server?: string;
+  }): TransactionPlan => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (options.token !== undefined) headers['Authorization'] = `bearer ${options.token}`;
     return {
@@ -200,27 +244,46 @@ function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, s
     case 'MessageParseError':
       return send({ token: admin, body: malformedJson });
     case 'UserIsInMultipleOrigins':
-      if (!env.cfMultiOriginUsername) return fallbackToParseError(send({ token: admin, body: malformedJson }), 'CF_MULTI_ORIGIN_USERNAME');
+      if (!env.cfMultiOriginUsername)
+        return fallbackToParseError(send({ token: admin, body: malformedJson }), 'CF_MULTI_ORIGIN_USERNAME');
       return send({ token: admin, body: JSON.stringify({ username: env.cfMultiOriginUsername }) });
     case 'AssociationNotEmpty':
       if (!env.cfSpaceRolesUsername || !env.cfSpaceRolesOrgGuid) {
-        return fallbackToParseError(send({ token: admin, body: malformedJson }), 'CF_SPACE_ROLES_USERNAME and CF_SPACE_ROLES_ORG_GUID');
+        return fallbackToParseError(
+          send({ token: admin, body: malformedJson }),
+          'CF_SPACE_ROLES_USERNAME and CF_SPACE_ROLES_ORG_GUID',
+        );
       }
-      return send({ token: admin, guid: env.cfSpaceRolesOrgGuid, body: JSON.stringify({ username: env.cfSpaceRolesUsername }) });
+      return send({
+        token: admin,
+        guid: env.cfSpaceRolesOrgGuid,
+        body: JSON.stringify({ username: env.cfSpaceRolesUsername }),
+      });
     case 'NotAuthenticated':
       return send({ token: undefined });
     case 'InvalidAuthToken':
       return send({ token: garbageToken });
     case 'InsufficientScope':
-      return missing(base, ['cfReadOnlyToken'], env, 'a token without the scope') ?? send({ token: env.cfReadOnlyToken });
+      return (
+        missing(base, ['cfReadOnlyToken'], env, 'a token without the scope') ?? send({ token: env.cfReadOnlyToken })
+      );
     case 'NotAuthorized':
-      return missing(base, ['cfWriteWithoutRoleToken'], env, 'a caller who is not an Org Manager') ?? send({ token: env.cfWriteWithoutRoleToken });
+      return (
+        missing(base, ['cfWriteWithoutRoleToken'], env, 'a caller who is not an Org Manager') ??
+        send({ token: env.cfWriteWithoutRoleToken })
+      );
     case 'OrganizationNotFound':
       return send({ token: admin, guid: env.cfUnknownOrgGuid ?? defaultUnknownOrgGuid });
     case 'UserNotFound':
-      return send({ token: admin, body: JSON.stringify({ username: env.cfUnknownUsername ?? defaultUnknownUsername }) });
+      return send({
+        token: admin,
+        body: JSON.stringify({ username: env.cfUnknownUsername ?? defaultUnknownUsername }),
+      });
     case 'UserWithOriginNotFound':
-      return send({ token: admin, body: JSON.stringify({ username: env.cfUsername, origin: 'contract-checks-no-such-origin' }) });
+      return send({
+        token: admin,
+        body: JSON.stringify({ username: env.cfUsername, origin: 'contract-checks-no-such-origin' }),
+      });
     case 'RateLimitExceeded':
       return (
         missing(base, ['cfRateLimitToken'], env, 'a Cloud Controller rate limit to exceed') ??
@@ -228,7 +291,10 @@ function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, s
       );
     case 'UaaUnavailable':
       if (!env.cfIdentityUnavailableServer) {
-        return { ...base, skip: `needs the identity service (UAA) to be down: no request can provoke it (give ${envName('cfIdentityUnavailableServer')})` };
+        return {
+          ...base,
+          skip: `needs the identity service (UAA) to be down: no request can provoke it (give ${envName('cfIdentityUnavailableServer')})`,
+        };
       }
       return send({ token: admin, server: env.cfIdentityUnavailableServer });
     default:
@@ -238,7 +304,12 @@ function rolePlan(base: TransactionPlan, kind: 'put' | 'delete', role: string, s
 
 function fallbackToParseError(plan: TransactionPlan, needs: string): TransactionPlan {
   // The status is still provoked for real; only the example differs.
-  return { ...plan, example: 'MessageParseError', expectErrorCode: 'CF-MessageParseError', name: `${plan.name.replace(/ \S+$/, '')} MessageParseError (${needs} not given)` };
+  return {
+    ...plan,
+    example: 'MessageParseError',
+    expectErrorCode: 'CF-MessageParseError',
+    name: `${plan.name.replace(/ \S+$/, '')} MessageParseError (${needs} not given)`,
+  };
 }
 
 function memberPlan(base: TransactionPlan, status: number, env: ContractEnv): TransactionPlan {
@@ -261,9 +332,14 @@ function memberPlan(base: TransactionPlan, status: number, env: ContractEnv): Tr
     case 401:
       return send(garbageToken);
     case 403:
-      return missing(base, ['membersReadOnlyToken'], env, 'a token without update:org') ?? send(env.membersReadOnlyToken);
+      return (
+        missing(base, ['membersReadOnlyToken'], env, 'a token without update:org') ?? send(env.membersReadOnlyToken)
+      );
     case 429:
-      return missing(base, ['membersRateLimitToken'], env, 'a member API rate limit to exceed') ?? send(env.membersRateLimitToken, undefined, Number(env.rateLimitBurst ?? 200));
+      return (
+        missing(base, ['membersRateLimitToken'], env, 'a member API rate limit to exceed') ??
+        send(env.membersRateLimitToken, undefined, Number(env.rateLimitBurst ?? 200))
+      );
     case 500:
       return { ...base, skip: 'a server fault cannot be provoked by a valid request' };
     default:

@@ -2,7 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import type { CheckResult } from './workflows.js';
 
 const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  text
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** One JUnit file for CI: Dredd transactions (with the strict layer's findings) and workflows. */
 export async function writeJunit(path: string, checks: CheckResult[], durationMs: number): Promise<void> {
@@ -10,16 +12,26 @@ export async function writeJunit(path: string, checks: CheckResult[], durationMs
     { name: 'Dredd transactions (strict)', checks: checks.filter((c) => !c.name.startsWith('workflow: ')) },
     { name: 'Workflows', checks: checks.filter((c) => c.name.startsWith('workflow: ')) },
   ];
-  const count = (list: CheckResult[], outcome: CheckResult['outcome']) => list.filter((c) => c.outcome === outcome).length;
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="contract checks" tests="${checks.length}" failures="${count(checks, 'failed')}" skipped="${count(checks, 'skipped')}" time="${durationMs / 1000}">`];
+  const count = (list: CheckResult[], outcome: CheckResult['outcome']) =>
+    list.filter((c) => c.outcome === outcome).length;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="contract checks" tests="${checks.length}" failures="${count(checks, 'failed')}" skipped="${count(checks, 'skipped')}" time="${durationMs / 1000}">`,
+  ];
   for (const suite of suites) {
-    lines.push(`  <testsuite name="${escapeXml(suite.name)}" tests="${suite.checks.length}" failures="${count(suite.checks, 'failed')}" skipped="${count(suite.checks, 'skipped')}">`);
+    lines.push(
+      `  <testsuite name="${escapeXml(suite.name)}" tests="${suite.checks.length}" failures="${count(suite.checks, 'failed')}" skipped="${count(suite.checks, 'skipped')}">`,
+    );
     for (const check of suite.checks) {
       const name = escapeXml(check.name);
       const text = escapeXml(check.messages.join('\n'));
       if (check.outcome === 'passed') lines.push(`    <testcase classname="contract" name="${name}"/>`);
-      else if (check.outcome === 'skipped') lines.push(`    <testcase classname="contract" name="${name}"><skipped message="${text}"/></testcase>`);
-      else lines.push(`    <testcase classname="contract" name="${name}"><failure message="${escapeXml(check.messages[0] ?? 'failed')}">${text}</failure></testcase>`);
+      else if (check.outcome === 'skipped')
+        lines.push(`    <testcase classname="contract" name="${name}"><skipped message="${text}"/></testcase>`);
+      else
+        lines.push(
+          `    <testcase classname="contract" name="${name}"><failure message="${escapeXml(check.messages[0] ?? 'failed')}">${text}</failure></testcase>`,
+        );
     }
     lines.push('  </testsuite>');
   }
@@ -36,6 +48,10 @@ export function formatSummary(result: { checks: CheckResult[]; junitPath: string
     if (check.outcome !== 'passed') for (const message of check.messages) lines.push(`        ${message}`);
   }
   const count = (outcome: CheckResult['outcome']) => result.checks.filter((c) => c.outcome === outcome).length;
-  lines.push('', `JUnit report: ${result.junitPath}`, `contract: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped (${(result.durationMs / 1000).toFixed(1)} s)`);
+  lines.push(
+    '',
+    `JUnit report: ${result.junitPath}`,
+    `contract: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped (${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
   return lines.join('\n');
 }

@@ -75,17 +75,37 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
     const planPath = join(workDir, 'plan.json');
     const resultsPath = join(workDir, 'results.json');
     // The plan holds tokens: readable by this user only, removed after the run.
-    await writeFile(planPath, JSON.stringify({ specPath, resultsPath, server: server.origin, basePath: server.pathname.replace(/\/+$/, ''), secrets, plans }), { mode: 0o600 });
+    await writeFile(
+      planPath,
+      JSON.stringify({
+        specPath,
+        resultsPath,
+        server: server.origin,
+        basePath: server.pathname.replace(/\/+$/, ''),
+        secrets,
+        plans,
+      }),
+      { mode: 0o600 },
+    );
     await chmod(planPath, 0o600);
 
     // With --config, Dredd takes the document and the URL from the file only: write one per run.
     const dreddConfig = parseYaml(await readFile(join(packageDir, 'dredd.yml'), 'utf8')) as Record<string, unknown>;
     const configPath = join(workDir, 'dredd.yml');
-    await writeFile(configPath, JSON.stringify({ ...dreddConfig, blueprint: specPath, endpoint: server.href, hookfiles: [hooksPath], output: [join(reportDir, 'dredd.xml')] }));
-    const dredd = await runDredd(
-      [dreddBin, '--config', configPath],
-      { ...process.env, ORG_MEMBERSHIP_CONTRACT_PLAN: planPath },
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        ...dreddConfig,
+        blueprint: specPath,
+        endpoint: server.href,
+        hookfiles: [hooksPath],
+        output: [join(reportDir, 'dredd.xml')],
+      }),
     );
+    const dredd = await runDredd([dreddBin, '--config', configPath], {
+      ...process.env,
+      ORG_MEMBERSHIP_CONTRACT_PLAN: planPath,
+    });
     const dreddOutput = redact(dredd.output);
     options.onDreddOutput?.(dreddOutput);
 
@@ -104,9 +124,17 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
       }
       const result = byKey.get(plan.key);
       if (!result) {
-        checks.push({ name: plan.name, outcome: 'failed', messages: [`no result: Dredd did not complete this transaction (exit ${dredd.code}): ${lastLines}`] });
+        checks.push({
+          name: plan.name,
+          outcome: 'failed',
+          messages: [`no result: Dredd did not complete this transaction (exit ${dredd.code}): ${lastLines}`],
+        });
       } else {
-        checks.push({ name: result.name, outcome: result.outcome, messages: result.outcome === 'skipped' ? [result.reason ?? ''] : result.messages });
+        checks.push({
+          name: result.name,
+          outcome: result.outcome,
+          messages: result.outcome === 'skipped' ? [result.reason ?? ''] : result.messages,
+        });
       }
     }
     const validator = createStrictValidator(spec);
@@ -122,8 +150,12 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
   return {
     passed: redacted.filter((c) => c.outcome === 'passed').length,
     failed: redacted.filter((c) => c.outcome === 'failed').length,
-    skipped: redacted.filter((c) => c.outcome === 'skipped').map((c) => ({ name: c.name, reason: c.messages.join('; ') })),
-    failures: redacted.filter((c) => c.outcome === 'failed').map((c) => ({ name: c.name, message: c.messages.join('\n') })),
+    skipped: redacted
+      .filter((c) => c.outcome === 'skipped')
+      .map((c) => ({ name: c.name, reason: c.messages.join('; ') })),
+    failures: redacted
+      .filter((c) => c.outcome === 'failed')
+      .map((c) => ({ name: c.name, message: c.messages.join('\n') })),
     checks: redacted,
     junitPath,
     durationMs,

@@ -47,7 +47,8 @@ export async function startReferenceTarget(): Promise<StartedTarget> {
     userDirectoryAvailable: false,
     log: () => {},
   });
-  const mint = (scopes: string[], userId: string, orgId?: string) => mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
+  const mint = (scopes: string[], userId: string, orgId?: string) =>
+    mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
   const orgGuid = fixtures.organizations.name1766;
   const env: ContractEnv = {
     cfAdminToken: await mint(['cloud_controller.admin'], fixtures.adminUserId),

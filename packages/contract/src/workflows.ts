@@ -60,7 +60,9 @@ const workflows: Workflow[] = [
           mockExample: 'Organization',
           check: (answer) => {
             const guid = (answer as { metadata?: { guid?: unknown } } | undefined)?.metadata?.guid;
-            return guid === env.cfOrgGuid ? undefined : `metadata.guid ${JSON.stringify(guid)} is not the organization ${env.cfOrgGuid}`;
+            return guid === env.cfOrgGuid
+              ? undefined
+              : `metadata.guid ${JSON.stringify(guid)} is not the organization ${env.cfOrgGuid}`;
           },
         },
         remove(),
@@ -107,14 +109,23 @@ const workflows: Workflow[] = [
 ];
 
 /** Runs every workflow against `server`, validating every response strictly against the contract. */
-export async function runWorkflows(options: { server: string; target: Target; env: ContractEnv; validator: StrictValidator }): Promise<CheckResult[]> {
+export async function runWorkflows(options: {
+  server: string;
+  target: Target;
+  env: ContractEnv;
+  validator: StrictValidator;
+}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const base = options.server.replace(/\/+$/, '');
   for (const workflow of workflows) {
     const name = `workflow: ${workflow.name}`;
     const absent = options.target === 'server' ? workflow.needs.filter((field) => !options.env[field]) : [];
     if (absent.length > 0) {
-      results.push({ name, outcome: 'skipped', messages: [`needs ${absent.map((f) => contractEnvVariables[f]).join(', ')}`] });
+      results.push({
+        name,
+        outcome: 'skipped',
+        messages: [`needs ${absent.map((f) => contractEnvVariables[f]).join(', ')}`],
+      });
       continue;
     }
     // The mock holds no state: each step asks it for the documented outcome of that step.
@@ -126,7 +137,8 @@ export async function runWorkflows(options: { server: string; target: Target; en
       const headers: Record<string, string> = {};
       if (step.token !== undefined) headers['Authorization'] = `bearer ${step.token}`;
       if (step.body !== undefined) headers['Content-Type'] = 'application/json';
-      if (options.target === 'mock') headers['Prefer'] = `code=${step.expect[0]}${step.mockExample ? `, example=${step.mockExample}` : ''}`;
+      if (options.target === 'mock')
+        headers['Prefer'] = `code=${step.expect[0]}${step.mockExample ? `, example=${step.mockExample}` : ''}`;
       let response: Response;
       let text: string;
       try {
@@ -142,10 +154,18 @@ export async function runWorkflows(options: { server: string; target: Target; en
         break;
       }
       const responseHeaders = Object.fromEntries(response.headers.entries());
-      const violations = options.validator.validate({ method: step.method, path: step.template, status: response.status, headers: responseHeaders, body: text });
+      const violations = options.validator.validate({
+        method: step.method,
+        path: step.template,
+        status: response.status,
+        headers: responseHeaders,
+        body: text,
+      });
       for (const violation of violations) messages.push(`${label}: ${response.status}: ${violation}`);
       if (!step.expect.includes(response.status)) {
-        messages.push(`${label}: status ${response.status}, expected ${step.expect.join(' or ')}${text ? ` (${text.slice(0, 200)})` : ''}`);
+        messages.push(
+          `${label}: status ${response.status}, expected ${step.expect.join(' or ')}${text ? ` (${text.slice(0, 200)})` : ''}`,
+        );
         break;
       }
       let parsed: unknown;
@@ -156,7 +176,8 @@ export async function runWorkflows(options: { server: string; target: Target; en
       }
       if (step.expectErrorCode) {
         const errorCode = (parsed as { error_code?: unknown } | undefined)?.error_code;
-        if (errorCode !== step.expectErrorCode) messages.push(`${label}: error_code ${JSON.stringify(errorCode)}, expected ${step.expectErrorCode}`);
+        if (errorCode !== step.expectErrorCode)
+          messages.push(`${label}: error_code ${JSON.stringify(errorCode)}, expected ${step.expectErrorCode}`);
       }
       // On the mock the answer is an example, not the requested organization.
       const problem = options.target === 'server' && parsed !== undefined ? step.check?.(parsed) : undefined;

@@ -27,9 +27,13 @@ test('a server that does not answer fails the run (exit 1), every check naming w
     CF_USERNAME: 'user@example.com',
   });
   expect(code).toBe(1);
-  expect(output).toMatch(/FAIL {2}associateUserWithOrganizationByUsername 201\n {8}contract: no HTTP response Dredd could read/);
+  expect(output).toMatch(
+    /FAIL {2}associateUserWithOrganizationByUsername 201\n {8}contract: no HTTP response Dredd could read/,
+  );
   // Without member API values, those checks say what they need.
-  expect(output).toMatch(/skip {2}removeOrgMember 204\n {8}every member API request needs MEMBERS_TOKEN, MEMBERS_USER_ID/);
+  expect(output).toMatch(
+    /skip {2}removeOrgMember 204\n {8}every member API request needs MEMBERS_TOKEN, MEMBERS_USER_ID/,
+  );
   expect(output).toMatch(/contract: 0 passed, \d+ failed, \d+ skipped/);
   expect(output).not.toContain(token);
 });

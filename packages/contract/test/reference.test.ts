@@ -39,5 +39,6 @@ test('the reference server passes; only what it cannot produce (500, the DELETE 
 
   // No token reaches a report.
   const reports = (await readFile(join(reportDir, 'dredd.xml'), 'utf8')) + (await readFile(result.junitPath, 'utf8'));
-  for (const [field, value] of Object.entries(server.env)) if (field.endsWith('Token')) expect(reports).not.toContain(value);
+  for (const [field, value] of Object.entries(server.env))
+    if (field.endsWith('Token')) expect(reports).not.toContain(value);
 });

@@ -26,45 +26,84 @@ const json = (mutate: (body: Record<string, Record<string, unknown>>) => void) =
 
 const defects: Defect[] = [
   {
-    method: 'PUT', path: /\/users$/, status: 201, check: 'associateUserWithOrganizationByUsername 201',
-    violation: 'undocumented status 200', apply: (r) => void (r.status = 200),
+    method: 'PUT',
+    path: /\/users$/,
+    status: 201,
+    check: 'associateUserWithOrganizationByUsername 201',
+    violation: 'undocumented status 200',
+    apply: (r) => void (r.status = 200),
   },
   {
-    method: 'DELETE', path: /\/users$/, status: 200, check: 'disassociateUserWithOrganizationByUsername 200',
-    violation: "missing required property 'guid'", apply: json((b) => void delete b['metadata']!['guid']),
+    method: 'DELETE',
+    path: /\/users$/,
+    status: 200,
+    check: 'disassociateUserWithOrganizationByUsername 200',
+    violation: "missing required property 'guid'",
+    apply: json((b) => void delete b['metadata']!['guid']),
   },
   {
-    method: 'PUT', path: /\/managers$/, status: 201, check: 'associateManagerWithOrganizationByUsername 201',
-    violation: 'body/entity/billing_enabled: wrong type (must be boolean)', apply: json((b) => void (b['entity']!['billing_enabled'] = 'false')),
+    method: 'PUT',
+    path: /\/managers$/,
+    status: 201,
+    check: 'associateManagerWithOrganizationByUsername 201',
+    violation: 'body/entity/billing_enabled: wrong type (must be boolean)',
+    apply: json((b) => void (b['entity']!['billing_enabled'] = 'false')),
   },
   {
-    method: 'PUT', path: /\/billing_managers$/, status: 201, check: 'associateBillingManagerWithOrganizationByUsername 201',
-    violation: 'body/metadata/created_at: wrong format (must be date-time)', apply: json((b) => void (b['metadata']!['created_at'] = 'yesterday')),
+    method: 'PUT',
+    path: /\/billing_managers$/,
+    status: 201,
+    check: 'associateBillingManagerWithOrganizationByUsername 201',
+    violation: 'body/metadata/created_at: wrong format (must be date-time)',
+    apply: json((b) => void (b['metadata']!['created_at'] = 'yesterday')),
   },
   {
-    method: 'DELETE', path: /\/managers$/, status: 200, check: 'disassociateManagerWithOrganizationByUsername 200',
-    violation: "extra property 'owner'", apply: json((b) => void (b['entity']!['owner'] = 'someone')),
+    method: 'DELETE',
+    path: /\/managers$/,
+    status: 200,
+    check: 'disassociateManagerWithOrganizationByUsername 200',
+    violation: "extra property 'owner'",
+    apply: json((b) => void (b['entity']!['owner'] = 'someone')),
   },
   {
-    method: 'PUT', path: /\/auditors$/, status: 403, check: 'associateAuditorWithOrganizationByUsername 403 InsufficientScope',
-    violation: 'missing required header X-VCAP-Request-ID', apply: (r) => void delete r.headers['x-vcap-request-id'],
+    method: 'PUT',
+    path: /\/auditors$/,
+    status: 403,
+    check: 'associateAuditorWithOrganizationByUsername 403 InsufficientScope',
+    violation: 'missing required header X-VCAP-Request-ID',
+    apply: (r) => void delete r.headers['x-vcap-request-id'],
   },
   {
-    method: 'DELETE', path: /\/auditors$/, status: 401, check: 'disassociateAuditorWithOrganizationByUsername 401 InvalidAuthToken',
-    violation: 'wrong content type text/plain', apply: (r) => void (r.headers['content-type'] = 'text/plain'),
+    method: 'DELETE',
+    path: /\/auditors$/,
+    status: 401,
+    check: 'disassociateAuditorWithOrganizationByUsername 401 InvalidAuthToken',
+    violation: 'wrong content type text/plain',
+    apply: (r) => void (r.headers['content-type'] = 'text/plain'),
   },
   {
-    method: 'DELETE', path: /\/billing_managers$/, status: 404, check: 'disassociateBillingManagerWithOrganizationByUsername 404 OrganizationNotFound',
+    method: 'DELETE',
+    path: /\/billing_managers$/,
+    status: 404,
+    check: 'disassociateBillingManagerWithOrganizationByUsername 404 OrganizationNotFound',
     violation: 'error_code "CF-UserNotFound" where the request provokes CF-OrganizationNotFound',
     apply: json((b) => void Object.assign(b, { error_code: 'CF-UserNotFound', code: 20003 })),
   },
   {
-    method: 'PUT', path: /\/billing_managers$/, status: 429, check: 'associateBillingManagerWithOrganizationByUsername 429 RateLimitExceeded',
-    violation: 'header Retry-After: wrong type (must be integer)', apply: (r) => void (r.headers['retry-after'] = 'soon'),
+    method: 'PUT',
+    path: /\/billing_managers$/,
+    status: 429,
+    check: 'associateBillingManagerWithOrganizationByUsername 429 RateLimitExceeded',
+    violation: 'header Retry-After: wrong type (must be integer)',
+    apply: (r) => void (r.headers['retry-after'] = 'soon'),
   },
   {
-    method: 'DELETE', path: /^\/organization\/members\//, status: 204, check: 'removeOrgMember 204',
-    violation: 'body on a 204', apply: (r) => void (r.body = '{"removed":true}'),
+    method: 'DELETE',
+    path: /^\/organization\/members\//,
+    status: 204,
+    check: 'removeOrgMember 204',
+    violation: 'body on a 204',
+    apply: (r) => void (r.body = '{"removed":true}'),
   },
 ];
 
@@ -81,20 +120,33 @@ function startWrongServer(upstream: string): Promise<Server> {
           const body: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => body.push(chunk));
           answer.on('end', () => {
-            const response = { status: answer.statusCode ?? 500, headers: { ...(answer.headers as Record<string, string>) }, body: Buffer.concat(body).toString('utf8') };
+            const response = {
+              status: answer.statusCode ?? 500,
+              headers: { ...(answer.headers as Record<string, string>) },
+              body: Buffer.concat(body).toString('utf8'),
+            };
             const pathname = (req.url ?? '').split('?')[0]!;
-            const defect = defects.find((d) => d.method === req.method && d.path.test(pathname) && d.status === response.status);
+            const defect = defects.find(
+              (d) => d.method === req.method && d.path.test(pathname) && d.status === response.status,
+            );
             defect?.apply(response);
             delete response.headers['content-length'];
             delete response.headers['transfer-encoding'];
             delete response.headers['connection'];
             if (response.status === 204 && response.body) {
               // Node never sends a body on a 204: write the broken answer on the socket itself.
-              const head = Object.entries(response.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-              res.socket?.end(`HTTP/1.1 204 No Content\r\n${head}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(response.body)}\r\nconnection: close\r\n\r\n${response.body}`);
+              const head = Object.entries(response.headers)
+                .map(([k, v]) => `${k}: ${v}\r\n`)
+                .join('');
+              res.socket?.end(
+                `HTTP/1.1 204 No Content\r\n${head}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(response.body)}\r\nconnection: close\r\n\r\n${response.body}`,
+              );
               return;
             }
-            res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
+            res.writeHead(response.status, {
+              ...response.headers,
+              'content-length': String(Buffer.byteLength(response.body)),
+            });
             res.end(response.body);
           });
         },
@@ -120,7 +172,12 @@ beforeAll(async () => {
   wrong = await startWrongServer(mock.url);
   reportDir = await mkdtemp(join(tmpdir(), 'contract-self-test-'));
   const { port } = wrong.address() as AddressInfo;
-  result = await runContractChecks({ server: `http://127.0.0.1:${port}`, target: 'mock', env: { cfAdminToken: fakeToken }, reportDir });
+  result = await runContractChecks({
+    server: `http://127.0.0.1:${port}`,
+    target: 'mock',
+    env: { cfAdminToken: fakeToken },
+    reportDir,
+  });
 });
 afterAll(async () => {
   wrong?.closeAllConnections();
@@ -128,14 +185,23 @@ afterAll(async () => {
   await mock?.close();
 });
 
-test.each(defects.map((d) => [d.violation, d] as const))('a wrong server (%s) fails the check naming the operation and the violation', (_, defect) => {
-  const failure = result.failures.find((f) => f.name === defect.check);
-  expect(failure, `${defect.check} should fail; failures: ${result.failures.map((f) => f.name).join(', ')}`).toBeDefined();
-  expect(failure!.message).toContain(defect.violation);
-});
+test.each(defects.map((d) => [d.violation, d] as const))(
+  'a wrong server (%s) fails the check naming the operation and the violation',
+  (_, defect) => {
+    const failure = result.failures.find((f) => f.name === defect.check);
+    expect(
+      failure,
+      `${defect.check} should fail; failures: ${result.failures.map((f) => f.name).join(', ')}`,
+    ).toBeDefined();
+    expect(failure!.message).toContain(defect.violation);
+  },
+);
 
 test('only the broken responses fail, and the run as a whole fails', () => {
-  const dreddFailures = result.failures.filter((f) => !f.name.startsWith('workflow: ')).map((f) => f.name).sort();
+  const dreddFailures = result.failures
+    .filter((f) => !f.name.startsWith('workflow: '))
+    .map((f) => f.name)
+    .sort();
   expect(dreddFailures).toEqual(defects.map((d) => d.check).sort());
   // The workflows see the same broken responses.
   const workflows = result.failures.filter((f) => f.name.startsWith('workflow: '));

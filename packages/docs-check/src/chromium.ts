@@ -18,7 +18,9 @@ export const chromiumArgs = [
   '--disable-quic',
 ];
 
-export async function openBrowser(viewport = { width: 1400, height: 1000 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function openBrowser(
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'docs-check-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,

@@ -3,13 +3,19 @@
 import { parseArgs } from 'node:util';
 import { breakingChanges, bundleContract, bundleRevision, compareContracts, gitRoot } from './contract-diff.js';
 
-const usage = 'usage: pnpm diff --base <git ref> [--head <git ref>] [--json]\n  compares openapi/ at <base> with the working tree (or <head>) and exits 1 on breaking changes';
+const usage =
+  'usage: pnpm diff --base <git ref> [--head <git ref>] [--json]\n  compares openapi/ at <base> with the working tree (or <head>) and exits 1 on breaking changes';
 
 async function main(): Promise<number> {
   let values: { base?: string; head?: string; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        base: { type: 'string' },
+        head: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -43,7 +49,9 @@ async function main(): Promise<number> {
     console.log(`${breaking.length} breaking change(s) in the contract from ${values.base} to ${headName}:`);
     for (const change of breaking) console.log(`  ${change.operation ?? '(document)'}: ${change.message}`);
   } else {
-    console.log(`No breaking changes in the contract from ${values.base} to ${headName} (${changes.length} other change(s)).`);
+    console.log(
+      `No breaking changes in the contract from ${values.base} to ${headName} (${changes.length} other change(s)).`,
+    );
   }
   return breaking.length ? 1 : 0;
 }

@@ -78,15 +78,30 @@ export function compareContracts(base: object, head: object): ContractChange[] {
     // Changes under components are reported again at every place that uses them.
     if (diff.path[0] === 'components') continue;
     const inOperation = diff.path[0] === 'paths' && diff.path.length >= 3;
-    const operation = inOperation ? `${String(diff.path[2]).toUpperCase()} ${String(diff.path[1])}` : diff.path[0] === 'paths' ? String(diff.path[1]) : undefined;
+    const operation = inOperation
+      ? `${String(diff.path[2]).toUpperCase()} ${String(diff.path[1])}`
+      : diff.path[0] === 'paths'
+        ? String(diff.path[1])
+        : undefined;
     const location = describeLocation(diff.path.slice(inOperation ? 3 : diff.path[0] === 'paths' ? 2 : 0));
     const breaking = diff.type === 'breaking' || tightened(diff);
     const subject = location || (inOperation ? 'operation' : 'path');
-    const values = diff.action === 'replace' && typeof diff.before !== 'object' && typeof diff.after !== 'object' ? ` (${JSON.stringify(diff.before)} -> ${JSON.stringify(diff.after)})` : '';
+    const values =
+      diff.action === 'replace' && typeof diff.before !== 'object' && typeof diff.after !== 'object'
+        ? ` (${JSON.stringify(diff.before)} -> ${JSON.stringify(diff.after)})`
+        : '';
     // The library's wording is the clearer one, except where it names a change it met before
     // through a shared component ("annotation (1)"): then say where it is.
-    const described = parameterMessage(diff) ?? (diff.description && !/annotation \(/.test(diff.description) ? diff.description : undefined);
-    changes.push({ operation, location, action: diff.action, breaking, message: described ?? `${verbs[diff.action]} ${subject}${values}` });
+    const described =
+      parameterMessage(diff) ??
+      (diff.description && !/annotation \(/.test(diff.description) ? diff.description : undefined);
+    changes.push({
+      operation,
+      location,
+      action: diff.action,
+      breaking,
+      message: described ?? `${verbs[diff.action]} ${subject}${values}`,
+    });
   }
   return changes;
 }
@@ -101,9 +116,14 @@ export async function bundleContract(dir: string): Promise<object> {
   const [alias, api] = Object.entries(config.resolvedConfig.apis ?? {})[0] ?? [];
   if (!alias || !api) throw new Error(`${join(dir, 'redocly.yaml')} names no API`);
   const apiConfig = config.forAlias(alias);
-  const result = await bundle({ ref: join(dir, api.root), config: apiConfig, externalRefResolver: new BaseResolver(apiConfig.resolve) });
+  const result = await bundle({
+    ref: join(dir, api.root),
+    config: apiConfig,
+    externalRefResolver: new BaseResolver(apiConfig.resolve),
+  });
   const errors = result.problems.filter((problem) => problem.severity === 'error');
-  if (errors.length) throw new Error(`cannot bundle ${api.root}: ${errors.map((problem) => problem.message).join('; ')}`);
+  if (errors.length)
+    throw new Error(`cannot bundle ${api.root}: ${errors.map((problem) => problem.message).join('; ')}`);
   return result.bundle.parsed as object;
 }
 
@@ -122,7 +142,10 @@ export async function bundleRevision(ref: string, repo: string): Promise<object>
   const dir = await mkdtemp(join(tmpdir(), 'contract-at-revision-'));
   try {
     await new Promise<void>((resolve, reject) => {
-      const archive = spawn('git', ['archive', '--format=tar', ref, '--', 'openapi', 'redocly.yaml'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+      const archive = spawn('git', ['archive', '--format=tar', ref, '--', 'openapi', 'redocly.yaml'], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const extract = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
       let stderr = '';
       archive.stderr.on('data', (chunk) => (stderr += String(chunk)));

@@ -4,7 +4,11 @@ import { startDevLoop, type DevLoop } from './dev.js';
 import { repoRoot } from './paths.js';
 
 const { values } = parseArgs({
-  options: { 'docs-port': { type: 'string', default: '4011' }, 'mock-port': { type: 'string', default: '4010' }, 'no-mock': { type: 'boolean' } },
+  options: {
+    'docs-port': { type: 'string', default: '4011' },
+    'mock-port': { type: 'string', default: '4010' },
+    'no-mock': { type: 'boolean' },
+  },
 });
 
 // Handlers first: a Ctrl-C during the first build must also stop cleanly.

@@ -66,10 +66,16 @@ export async function startDevLoop(options: {
       for (const client of clients) client.write('event: rebuilt\ndata: {}\n\n');
     }
     const elapsedMs = Math.round(performance.now() - savedAt);
-    const steps = Object.entries(result.timings).map(([step, ms]) => `${step} ${ms}`).join(', ');
+    const steps = Object.entries(result.timings)
+      .map(([step, ms]) => `${step} ${ms}`)
+      .join(', ');
     const what = first ? 'first build' : 'save';
     first = false;
-    log(result.ok ? `all artifacts fresh ${elapsedMs} ms after the ${what} (${steps} ms)` : `not rebuilt: fix the errors above (artifacts are from the last good save)`);
+    log(
+      result.ok
+        ? `all artifacts fresh ${elapsedMs} ms after the ${what} (${steps} ms)`
+        : `not rebuilt: fix the errors above (artifacts are from the last good save)`,
+    );
     for (const resolve of waiters.splice(0)) resolve({ ...result, elapsedMs });
   }
 
@@ -106,7 +112,11 @@ export async function startDevLoop(options: {
     },
     extraRoute: (req, res) => {
       if (req.url !== '/__dev/events') return false;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       clients.add(res);
       req.on('close', () => clients.delete(res));

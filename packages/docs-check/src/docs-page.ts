@@ -32,7 +32,9 @@ const normalize = (text: string) => text.replace(/\s+/g, '').toLowerCase();
 const label = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
 async function linksByText(page: Page): Promise<Map<string, string>> {
-  const anchors = await page.$$eval('a[href^="#/"]', (as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })));
+  const anchors = await page.$$eval('a[href^="#/"]', (as) =>
+    as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })),
+  );
   const links = new Map<string, string>();
   for (const { href, text } of anchors) if (!links.has(normalize(text))) links.set(normalize(text), href);
   return links;
@@ -61,13 +63,22 @@ async function selectableExamples(page: Page, section: Locator, status: string):
   // The response picker is the first one after the status buttons (the request payload has
   // its own picker earlier in the section).
   const pickers = section.locator('button[aria-label="Example"][aria-haspopup="menu"]');
-  const index = await statusButton.first().evaluate((button, all) => all.findIndex((picker) => Boolean(button.compareDocumentPosition(picker) & Node.DOCUMENT_POSITION_FOLLOWING)), await pickers.elementHandles());
+  const index = await statusButton
+    .first()
+    .evaluate(
+      (button, all) =>
+        all.findIndex((picker) => Boolean(button.compareDocumentPosition(picker) & Node.DOCUMENT_POSITION_FOLLOWING)),
+      await pickers.elementHandles(),
+    );
   if (index < 0) return undefined;
   const picker = pickers.nth(index);
   const current = ((await picker.textContent()) ?? '').trim();
   await picker.click();
   const items = page.locator('[role=menuitem]:visible');
-  await items.first().waitFor({ state: 'visible' }).catch(() => undefined);
+  await items
+    .first()
+    .waitFor({ state: 'visible' })
+    .catch(() => undefined);
   const titles = (await items.allTextContents()).map((text) => text.trim());
   await page.keyboard.press('Escape');
   return [current, ...titles];
@@ -105,7 +116,8 @@ export async function checkDocsPage(options: {
       (url) => url.protocol.startsWith('http') && url.origin !== docsOrigin,
       async (route) => {
         const url = route.request().url();
-        if (redocFooterLogo.test(url)) return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg });
+        if (redocFooterLogo.test(url))
+          return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg });
         report.externalRequests.push(url);
         return route.abort('blockedbyclient');
       },
@@ -150,7 +162,9 @@ export async function checkDocsPage(options: {
         if (selectable === undefined) {
           // A single example is shown without a picker: its values must be on screen.
           const shown = await section.innerText();
-          for (const value of firstValues) if (!shown.includes(value)) report.missingExamples.push({ operation: `${label(operation)} ${status}`, value });
+          for (const value of firstValues)
+            if (!shown.includes(value))
+              report.missingExamples.push({ operation: `${label(operation)} ${status}`, value });
           if (titles.length === 1) continue;
         }
         for (const title of selectable ?? []) {
@@ -178,7 +192,9 @@ export function describeProblems(report: DocsPageReport): string[] {
     ...report.missingOperations.map((op) => `not listed on the page: ${op}`),
     ...report.unopenedOperations.map((op) => `listed but its section does not open: ${op}`),
     ...report.missingExamples.map(({ operation, value }) => `example value not visible for ${operation}: ${value}`),
-    ...report.unselectableExamples.map(({ operation, status, title }) => `response example not selectable for ${operation} ${status}: ${title}`),
+    ...report.unselectableExamples.map(
+      ({ operation, status, title }) => `response example not selectable for ${operation} ${status}: ${title}`,
+    ),
     ...report.consoleErrors.map((text) => `console error: ${text}`),
     ...report.externalRequests.map((url) => `request to another host: ${url}`),
   ];

@@ -28,7 +28,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Follows a local `#/components/...` reference once (the bundle keeps examples as refs). */
 export function resolveRef(doc: OpenApiDocument, value: unknown): unknown {
   if (!isRecord(value) || typeof value.$ref !== 'string') return value;
-  const pointer = value.$ref.replace(/^#\//, '').split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const pointer = value.$ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = doc;
   for (const key of pointer) node = isRecord(node) ? node[key] : undefined;
   return node;
@@ -55,10 +58,14 @@ export function listOperations(doc: OpenApiDocument): BundleOperation[] {
       const operation = item[method];
       if (!isRecord(operation)) continue;
       const exampleValues: string[] = [];
-      const parameters = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])];
+      const parameters = [
+        ...(Array.isArray(item.parameters) ? item.parameters : []),
+        ...(Array.isArray(operation.parameters) ? operation.parameters : []),
+      ];
       for (const raw of parameters) {
         const parameter = resolveRef(doc, raw);
-        if (isRecord(parameter) && parameter.in === 'path' && parameter.example !== undefined) scalarLeaves(parameter.example, exampleValues);
+        if (isRecord(parameter) && parameter.in === 'path' && parameter.example !== undefined)
+          scalarLeaves(parameter.example, exampleValues);
       }
       const requestBody = resolveRef(doc, operation.requestBody);
       if (isRecord(requestBody) && isRecord(requestBody.content)) {
@@ -67,10 +74,15 @@ export function listOperations(doc: OpenApiDocument): BundleOperation[] {
       const responseExamples: BundleOperation['responseExamples'] = [];
       for (const [status, raw] of Object.entries(isRecord(operation.responses) ? operation.responses : {})) {
         const response = resolveRef(doc, raw);
-        const mediaType = isRecord(response) && isRecord(response.content) ? Object.values(response.content)[0] : undefined;
+        const mediaType =
+          isRecord(response) && isRecord(response.content) ? Object.values(response.content)[0] : undefined;
         if (!isRecord(mediaType) || !isRecord(mediaType.examples)) continue;
-        const examples = Object.entries(mediaType.examples).map(([name, example]) => [name, resolveRef(doc, example)] as const);
-        const titles = examples.map(([name, example]) => (isRecord(example) && typeof example.summary === 'string' ? example.summary : name));
+        const examples = Object.entries(mediaType.examples).map(
+          ([name, example]) => [name, resolveRef(doc, example)] as const,
+        );
+        const titles = examples.map(([name, example]) =>
+          isRecord(example) && typeof example.summary === 'string' ? example.summary : name,
+        );
         const firstValues: string[] = [];
         const first = examples[0]?.[1];
         if (isRecord(first)) scalarLeaves(first.value, firstValues);

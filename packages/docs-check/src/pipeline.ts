@@ -3,7 +3,15 @@
 // rendered by the Redocly CLI, whose renderer has no public API.
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { BaseResolver, bundle, getLineColLocation, lint, loadConfig, stringifyYaml, type Config } from '@redocly/openapi-core';
+import {
+  BaseResolver,
+  bundle,
+  getLineColLocation,
+  lint,
+  loadConfig,
+  stringifyYaml,
+  type Config,
+} from '@redocly/openapi-core';
 import { typesSource } from '../../../scripts/generate-types.mjs';
 import { buildDocs } from './build-docs.js';
 
@@ -61,7 +69,9 @@ export async function createPipeline(root: string, alias = 'openapi@v1'): Promis
     async rebuild() {
       const timings: Record<string, number> = {};
       // A fresh resolver each time: the default one caches the files it read.
-      const lintProblems = await timed(timings, 'lint', () => lint({ ref: source, config: apiConfig, externalRefResolver: new BaseResolver(apiConfig.resolve) }));
+      const lintProblems = await timed(timings, 'lint', () =>
+        lint({ ref: source, config: apiConfig, externalRefResolver: new BaseResolver(apiConfig.resolve) }),
+      );
       const problems: Problem[] = lintProblems.map((problem) => {
         const location = problem.location[0];
         const position = location ? getLineColLocation(location).start : { line: 0, col: 0 };
@@ -77,9 +87,16 @@ export async function createPipeline(root: string, alias = 'openapi@v1'): Promis
       if (problems.some((problem) => problem.severity === 'error')) return { ok: false, problems, timings };
 
       const result = await timed(timings, 'bundle', async () => {
-        const bundled = await bundle({ ref: source, config: apiConfig, externalRefResolver: new BaseResolver(apiConfig.resolve) });
+        const bundled = await bundle({
+          ref: source,
+          config: apiConfig,
+          externalRefResolver: new BaseResolver(apiConfig.resolve),
+        });
         const document = bundled.bundle.parsed as object;
-        await Promise.all([writeAtomically(paths.json, `${JSON.stringify(document, null, 2)}\n`), writeAtomically(paths.yaml, stringifyYaml(document))]);
+        await Promise.all([
+          writeAtomically(paths.json, `${JSON.stringify(document, null, 2)}\n`),
+          writeAtomically(paths.yaml, stringifyYaml(document)),
+        ]);
         return document;
       });
       await Promise.all([

@@ -39,7 +39,10 @@ describe('breaking changes between two contracts', () => {
     const found = breakingChanges(base, await load(file));
     expect(found.length).toBeGreaterThan(0);
     expect(found.map((change) => change.operation)).toSatisfy((ops: unknown[]) => ops.every((op) => op === operation));
-    expect(found.some((change) => message.test(change.message)), JSON.stringify(found)).toBe(true);
+    expect(
+      found.some((change) => message.test(change.message)),
+      JSON.stringify(found),
+    ).toBe(true);
   });
 
   it('lets compatible changes pass, while still seeing them', async () => {
@@ -62,7 +65,8 @@ describe('pnpm diff --base <ref>', () => {
       return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
     }
   };
-  const git = (...args: string[]) => run('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd: repo });
+  const git = (...args: string[]) =>
+    run('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd: repo });
 
   beforeAll(async () => {
     repo = await mkdtemp(join(tmpdir(), 'contract-diff-'));
@@ -92,7 +96,10 @@ describe('pnpm diff --base <ref>', () => {
   });
 
   it('exits 2 with a clear message for an unknown revision or a missing --base', async () => {
-    expect(await diff('--base', 'no-such-ref')).toMatchObject({ code: 2, stderr: expect.stringContaining('not a revision of this repository: no-such-ref') });
+    expect(await diff('--base', 'no-such-ref')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('not a revision of this repository: no-such-ref'),
+    });
     expect(await diff()).toMatchObject({ code: 2, stderr: expect.stringContaining('--base is required') });
   });
 });

@@ -43,7 +43,10 @@ describe('the edit loop', () => {
       const source = await readFile(rootYaml(), 'utf8');
       const reloaded = page.waitForEvent('load', { timeout: 20_000 });
       const rebuilt = loop.nextRebuild();
-      await writeFile(rootYaml(), source.replace('title: Organization membership API', `title: Organization membership API ${marker}`));
+      await writeFile(
+        rootYaml(),
+        source.replace('title: Organization membership API', `title: Organization membership API ${marker}`),
+      );
       const result = await rebuilt;
       expect(result.ok).toBe(true);
       console.log(`save to all artifacts fresh: ${result.elapsedMs} ms ${JSON.stringify(result.timings)}`);
@@ -69,14 +72,22 @@ describe('the edit loop', () => {
     await writeFile(file, broken);
     const result = await rebuilt;
     expect(result.ok).toBe(false);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^openapi/paths/organization_members_\\{userId\\}\\.yaml:${line}:\\d+ +error .*camelCase`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^openapi/paths/organization_members_\\{userId\\}\\.yaml:${line}:\\d+ +error .*camelCase`),
+      ),
+    );
     expect(await readFile(join(root, 'dist', 'openapi.json'), 'utf8')).not.toContain('Remove_org_member');
   });
 });
 
 describe('pnpm dev', () => {
   it('stops cleanly on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'dev.mjs'), '--docs-port', '0', '--mock-port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'scripts', 'dev.mjs'), '--docs-port', '0', '--mock-port', '0'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));

@@ -24,7 +24,9 @@ describe('operations derived from the bundle', () => {
     expect(operations.length).toBeGreaterThan(0);
     for (const operation of operations) {
       expect(operation.summary, operation.operationId).not.toBe('');
-      expect(operation.exampleValues.length, `${operation.operationId} has published example values`).toBeGreaterThan(0);
+      expect(operation.exampleValues.length, `${operation.operationId} has published example values`).toBeGreaterThan(
+        0,
+      );
     }
   });
 });
@@ -50,7 +52,9 @@ describe('docs served by the mock', () => {
 function withoutResponseExample(doc: OpenApiDocument, path: string, method: string, status: string): OpenApiDocument {
   const copy = structuredClone(doc);
   const operation = copy.paths?.[path]?.[method.toLowerCase()] as { responses: Record<string, unknown> };
-  const response = resolveRef(copy, operation.responses[status]) as { content: Record<string, { examples: Record<string, unknown> }> };
+  const response = resolveRef(copy, operation.responses[status]) as {
+    content: Record<string, { examples: Record<string, unknown> }>;
+  };
   const examples = Object.values(response.content)[0]!.examples;
   delete examples[Object.keys(examples).at(-1)!];
   return copy;
@@ -65,13 +69,24 @@ describe('a page built from a bundle that lacks one operation and one error exam
     const [first, ...others] = listOperations(bundle);
     if (!first) throw new Error('the bundle has no operation');
     removed = `${first.method} ${first.path}`;
-    const withPicker = others.flatMap((op) => op.responseExamples.filter((r) => r.status >= '400' && r.titles.length > 1).map((r) => ({ op, ...r })))[0];
+    const withPicker = others.flatMap((op) =>
+      op.responseExamples.filter((r) => r.status >= '400' && r.titles.length > 1).map((r) => ({ op, ...r })),
+    )[0];
     if (!withPicker) throw new Error('no error response with several examples');
-    removedExample = { operation: `${withPicker.op.method} ${withPicker.op.path}`, status: withPicker.status, title: withPicker.titles.at(-1)! };
+    removedExample = {
+      operation: `${withPicker.op.method} ${withPicker.op.path}`,
+      status: withPicker.status,
+      title: withPicker.titles.at(-1)!,
+    };
     workDir = await mkdtemp(join(tmpdir(), 'docs-check-'));
     await mkdir(join(workDir, 'docs'));
     const reducedPath = join(workDir, 'openapi.json');
-    const reduced = withoutResponseExample(withoutOperation(bundle, first.operationId), withPicker.op.path, withPicker.op.method, withPicker.status);
+    const reduced = withoutResponseExample(
+      withoutOperation(bundle, first.operationId),
+      withPicker.op.path,
+      withPicker.op.method,
+      withPicker.status,
+    );
     await writeFile(reducedPath, JSON.stringify(reduced));
     await buildDocs(reducedPath, join(workDir, 'docs', 'index.html'));
     mock = await startMock({ port: 0, specPath: reducedPath });

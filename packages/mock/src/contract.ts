@@ -74,7 +74,8 @@ export function lowestSuccess(operation: Operation): number {
 /** Builds the contract's response `status`/`example` of `operation`, or throws naming what is missing. */
 export function documentedResponse(operation: Operation, ref: ExampleRef): DocumentedResponse {
   const response = findResponse(operation, ref.status);
-  if (!response) throw new Error(`${operation.iid ?? operation.path}: the contract documents no ${ref.status} response`);
+  if (!response)
+    throw new Error(`${operation.iid ?? operation.path}: the contract documents no ${ref.status} response`);
   const headers: Record<string, string | number> = {};
   for (const header of response.headers ?? []) {
     const example = header.examples?.[0];

@@ -8,7 +8,8 @@ const loader = Module as unknown as { _load: Load };
 const load = loader._load;
 
 loader._load = function lazyFaker(this: unknown, request, parent, isMain) {
-  if (request !== '@faker-js/faker' || !parent?.filename?.includes('prism-http')) return load.call(this, request, parent, isMain);
+  if (request !== '@faker-js/faker' || !parent?.filename?.includes('prism-http'))
+    return load.call(this, request, parent, isMain);
   let real: object | undefined;
   const faker = () => (real ??= (load.call(this, request, parent, isMain) as { default: object }).default);
   // json-schema-faker keeps the object Prism hands it and reads properties off it later.

@@ -59,7 +59,11 @@ export function createRouter(operations: Operation[]): (method: string, path: st
         routedPath = path.slice(basePath.length);
         if (!route.pattern.test(routedPath)) continue;
       }
-      return { path: routedPath, operation: route.operations.get(method.toLowerCase()), pathOperations: [...route.operations.values()] };
+      return {
+        path: routedPath,
+        operation: route.operations.get(method.toLowerCase()),
+        pathOperations: [...route.operations.values()],
+      };
     }
     return undefined;
   };

@@ -138,16 +138,21 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const prepared = new Map<Operation, Map<string, DocumentedResponse>>();
   for (const operation of operations) {
     const policy = policyFor(operation);
-    if (!policy) throw new Error(`${operation.method.toUpperCase()} ${operation.path}: no API policy (known prefixes: ${apiPolicies.map((p) => p.pathPrefix).join(', ')})`);
+    if (!policy)
+      throw new Error(
+        `${operation.method.toUpperCase()} ${operation.path}: no API policy (known prefixes: ${apiPolicies.map((p) => p.pathPrefix).join(', ')})`,
+      );
     const responses = new Map<string, DocumentedResponse>();
-    if (takesJsonBody(operation) && !policy.invalidRequest) throw new Error(`${operation.iid}: takes a body but ${policy.name} has no error for an invalid one`);
+    if (takesJsonBody(operation) && !policy.invalidRequest)
+      throw new Error(`${operation.iid}: takes a body but ${policy.name} has no error for an invalid one`);
     for (const ref of [policy.missingToken, policy.invalidPathParameter, policy.invalidRequest]) {
       if (!ref) continue;
       responses.set(`${ref.status}/${ref.example}`, documentedResponse(operation, ref));
     }
     prepared.set(operation, responses);
   }
-  const documented = (operation: Operation, ref: ExampleRef): Reply => prepared.get(operation)!.get(`${ref.status}/${ref.example}`)!;
+  const documented = (operation: Operation, ref: ExampleRef): Reply =>
+    prepared.get(operation)!.get(`${ref.status}/${ref.example}`)!;
 
   const config: IHttpConfig = {
     isProxy: false,
@@ -162,7 +167,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
   const prism = createInstance(config, { logger: createLogger('MOCK', { level: 'silent' }) });
 
-  async function answer(req: IncomingMessage, pathname: string, search: string): Promise<Reply & { violations?: string }> {
+  async function answer(
+    req: IncomingMessage,
+    pathname: string,
+    search: string,
+  ): Promise<Reply & { violations?: string }> {
     const method = (req.method ?? 'GET').toLowerCase();
     const match = route(method, pathname);
     const operation = match?.operation;
@@ -170,7 +179,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
     const raw = await readBody(req);
     if (raw === 'too-large') {
-      return operation && policy?.invalidRequest && takesJsonBody(operation) ? documented(operation, policy.invalidRequest) : payloadTooLarge();
+      return operation && policy?.invalidRequest && takesJsonBody(operation)
+        ? documented(operation, policy.invalidRequest)
+        : payloadTooLarge();
     }
     if (operation && policy && requiresToken(operation) && !bearerToken.test(req.headers.authorization ?? '')) {
       return documented(operation, policy.missingToken);
@@ -181,7 +192,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       decodeURIComponent(routedPath);
     } catch {
       // Prism would throw URIError (a 500) on a broken percent-encoding.
-      return operation && policy ? documented(operation, policy.invalidPathParameter) : problem(ProblemJsonError.fromTemplate(UNPROCESSABLE_ENTITY, 'The path is not valid percent-encoding.'));
+      return operation && policy
+        ? documented(operation, policy.invalidPathParameter)
+        : problem(ProblemJsonError.fromTemplate(UNPROCESSABLE_ENTITY, 'The path is not valid percent-encoding.'));
     }
 
     let headers = req.headers as Record<string, string>;
@@ -192,7 +205,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       const { 'content-type': _type, 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = headers;
       headers = rest;
     }
-    const input: IHttpRequest = { method: method as IHttpRequest['method'], url: { path: routedPath, query: query(search) }, headers, body };
+    const input: IHttpRequest = {
+      method: method as IHttpRequest['method'],
+      url: { path: routedPath, query: query(search) },
+      headers,
+      body,
+    };
     if (operation && policy?.invalidRequest && takesJsonBody(operation) && raw.length > 0) {
       // Cloud Controller parses the body as JSON whatever the Content-Type says (its own
       // published examples send JSON as application/x-www-form-urlencoded).
@@ -213,7 +231,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       const names = exampleNames(operation, status);
       if (!names.includes(exampleKey)) {
         const known = names.length ? `; its examples: ${names.join(', ')}.` : '; it has no examples.';
-        return problem(ProblemJsonError.fromTemplate(NOT_FOUND, `Response ${status} of ${operation.iid} has no example named "${exampleKey}"${known}`));
+        return problem(
+          ProblemJsonError.fromTemplate(
+            NOT_FOUND,
+            `Response ${status} of ${operation.iid} has no example named "${exampleKey}"${known}`,
+          ),
+        );
       }
     }
     const chosen = Object.fromEntries(Object.entries(preferences.right).filter(([, value]) => value !== undefined));
@@ -226,7 +249,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     const errors = validations.input.filter((v) => v.severity === 0);
     if (operation && policy && errors.length > 0) {
       const ref = errors.some((e) => e.path?.[0] === 'path') ? policy.invalidPathParameter : policy.invalidRequest;
-      const violations = JSON.stringify(errors.map((e) => ({ location: ['request', ...(e.path ?? [])], code: e.code, message: e.message })));
+      const violations = JSON.stringify(
+        errors.map((e) => ({ location: ['request', ...(e.path ?? [])], code: e.code, message: e.message })),
+      );
       // Without a policy for this kind of error, Prism's own pick (the first 400 example) stands.
       if (ref) return { ...documented(operation, ref), violations };
       return { ...reply(output), violations };
@@ -260,7 +285,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     } catch (error) {
       reply = problem(error instanceof Error ? error : new Error(String(error)));
     }
-    const headers: Record<string, string | number> = origin ? { ...reply.headers, ...corsHeaders(req) } : { ...reply.headers };
+    const headers: Record<string, string | number> = origin
+      ? { ...reply.headers, ...corsHeaders(req) }
+      : { ...reply.headers };
     if (reply.violations) headers['sl-violations'] = reply.violations;
     if (Number(req.headers['content-length'] ?? 0) > maxDrainBytes) headers.Connection = 'close';
     headers['Content-Length'] = reply.body === undefined ? 0 : Buffer.byteLength(reply.body);
@@ -301,9 +328,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 /** Prism's answer as sent: no body and no content type on 204. */
 function reply(output: IHttpResponse): Reply {
   const { 'Content-type': contentType, ...headers } = (output.headers ?? {}) as Record<string, string | number>;
-  if (output.statusCode === 204 || output.body === undefined) return { status: output.statusCode, headers, body: undefined };
+  if (output.statusCode === 204 || output.body === undefined)
+    return { status: output.statusCode, headers, body: undefined };
   if (contentType !== undefined) headers['Content-Type'] = contentType;
-  return { status: output.statusCode, headers, body: typeof output.body === 'string' ? output.body : JSON.stringify(output.body) };
+  return {
+    status: output.statusCode,
+    headers,
+    body: typeof output.body === 'string' ? output.body : JSON.stringify(output.body),
+  };
 }
 
 /** What Prism's own server sends for cross-origin requests (browsers send `Origin`). */

@@ -31,7 +31,9 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, pathname:
       return false;
   }
   if (!existsSync(file)) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${file} is not built: run \`pnpm check\`.\n`);
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      .end(`${file} is not built: run \`pnpm check\`.\n`);
     return true;
   }
   res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });

@@ -9,7 +9,8 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const started: ChildProcess[] = [];
 // A failed assertion must not leave a mock running.
 afterEach(() => {
-  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 function startCli(args: string[], env: Record<string, string> = {}) {

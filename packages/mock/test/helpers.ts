@@ -35,7 +35,8 @@ export function defaultSuccess(op: Operation): [number, Response] {
 }
 
 export const isCloudController = (op: Operation) => op.path.startsWith('/v2/');
-export const validBody = (op: Operation) => (op.requestBody ? JSON.stringify({ username: 'user@example.com' }) : undefined);
+export const validBody = (op: Operation) =>
+  op.requestBody ? JSON.stringify({ username: 'user@example.com' }) : undefined;
 
 export interface Answer {
   status: number;
@@ -82,7 +83,8 @@ export function expectDocumentedHeaders(response: Response, headers: Headers): s
     const header = deref(doc, ref);
     const value = headers.get(name);
     if (header.required && value === null) problems.push(`${name} missing`);
-    if (value !== null && header.example !== undefined && value !== String(header.example)) problems.push(`${name}: ${value}`);
+    if (value !== null && header.example !== undefined && value !== String(header.example))
+      problems.push(`${name}: ${value}`);
   }
   return problems;
 }

@@ -28,7 +28,10 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
   });
 
   it('takes origin next to username', async () => {
-    const answer = await call(op.method, path, { headers: json, body: '{"username":"user@example.com","origin":"ldap"}' });
+    const answer = await call(op.method, path, {
+      headers: json,
+      body: '{"username":"user@example.com","origin":"ldap"}',
+    });
     expect(answer.status).toBe(successStatus);
   });
 
@@ -52,16 +55,26 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
   });
 
   it('says which rule the body broke in sl-violations, as Prism does', async () => {
-    const answer = await call(op.method, path, { headers: json, body: '{"username":"user@example.com","orgin":"ldap"}' });
+    const answer = await call(op.method, path, {
+      headers: json,
+      body: '{"username":"user@example.com","orgin":"ldap"}',
+    });
     expect(JSON.parse(answer.headers.get('sl-violations') ?? '[]')).toEqual([
-      expect.objectContaining({ location: ['request', 'body'], code: 'additionalProperties', message: expect.stringContaining("'orgin'") }),
+      expect.objectContaining({
+        location: ['request', 'body'],
+        code: 'additionalProperties',
+        message: expect.stringContaining("'orgin'"),
+      }),
     ]);
   });
 
   it.each(['not-a-guid', '6f0e3308-1340-4682-937e', '6f0e3308134046828937e7b8186f5431e0'])(
     'answers 404 OrganizationNotFound to the malformed guid %s, as Cloud Controller does',
     async (guid) => {
-      const answer = await call(op.method, op.path.replace('{guid}', guid), { headers: json, body: '{"username":"user@example.com"}' });
+      const answer = await call(op.method, op.path.replace('{guid}', guid), {
+        headers: json,
+        body: '{"username":"user@example.com"}',
+      });
       expect(answer.status).toBe(404);
       expect(answer.json).toEqual(exampleOf(op, 404, 'OrganizationNotFound'));
     },
@@ -69,7 +82,10 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
 
   it(`answers 400 quickly to a body over ${maxBodyBytes} bytes`, async () => {
     const started = performance.now();
-    const answer = await call(op.method, path, { headers: json, body: JSON.stringify({ username: 'u'.repeat(maxBodyBytes) }) });
+    const answer = await call(op.method, path, {
+      headers: json,
+      body: JSON.stringify({ username: 'u'.repeat(maxBodyBytes) }),
+    });
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual(parseError);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -92,12 +108,15 @@ describe('DELETE users ?recursive', () => {
 });
 
 describe('removeOrgMember', () => {
-  it.each(['not-a-uuid', '3f2b8c1e6d4a4f7b9e2c1a5d7b9c0e34xx', '%00'])('answers 400 InvalidUserId to the user id %s', async (userId) => {
-    const answer = await call('DELETE', `/organization/members/${userId}`, { headers: auth });
-    expect(answer.status).toBe(400);
-    expect(answer.json).toEqual(exampleOf(members, 400, 'InvalidUserId'));
-    expect(answer.headers.get('x-request-id')).toBeTruthy();
-  });
+  it.each(['not-a-uuid', '3f2b8c1e6d4a4f7b9e2c1a5d7b9c0e34xx', '%00'])(
+    'answers 400 InvalidUserId to the user id %s',
+    async (userId) => {
+      const answer = await call('DELETE', `/organization/members/${userId}`, { headers: auth });
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual(exampleOf(members, 400, 'InvalidUserId'));
+      expect(answer.headers.get('x-request-id')).toBeTruthy();
+    },
+  );
 
   it('is also served under the API base path /v1, as clients configured for api.aerospike.com/v1 call it', async () => {
     const answer = await call('DELETE', `/v1${examplePath(members)}`, { headers: auth });
@@ -106,7 +125,10 @@ describe('removeOrgMember', () => {
   });
 
   it('ignores a body, which the operation does not take', async () => {
-    const answer = await call('DELETE', examplePath(members), { headers: { ...auth, 'content-type': 'text/plain' }, body: 'anything' });
+    const answer = await call('DELETE', examplePath(members), {
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: 'anything',
+    });
     expect(answer.status).toBe(204);
   });
 
@@ -161,7 +183,10 @@ describe('anything else', () => {
       call('PUT', `${examplePath(cfOps[0]!)}?__code=999`, { headers: json, body: '{"username":"u"}' }),
       call('PUT', '/v2/organizations/%E0%A4%A/users', { headers: json, body: '{"username":"u"}' }),
       call('DELETE', '/organization/members/%', { headers: auth }),
-      call('PUT', examplePath(cfOps[0]!), { headers: { ...json, accept: 'application/xml' }, body: '{"username":"u"}' }),
+      call('PUT', examplePath(cfOps[0]!), {
+        headers: { ...json, accept: 'application/xml' },
+        body: '{"username":"u"}',
+      }),
       call('PUT', examplePath(cfOps[0]!), { headers: json, body: '\u0000\uffff' }),
     ];
     for (const answer of await Promise.all(attempts)) expect(answer.status, answer.text).toBeLessThan(500);

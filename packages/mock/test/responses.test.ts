@@ -30,25 +30,35 @@ const selections = ops.flatMap((op) =>
   responses(op).flatMap(([status, response]): Selection[] => {
     const examples = examplesOf(response);
     return examples.length
-      ? examples.map(([name, value]) => ({ op, status, response, name, value, label: `${op.operationId} ${status} ${name}` }))
+      ? examples.map(([name, value]) => ({
+          op,
+          status,
+          response,
+          name,
+          value,
+          label: `${op.operationId} ${status} ${name}`,
+        }))
       : [{ op, status, response, name: undefined, value: undefined, label: `${op.operationId} ${status} (no body)` }];
   }),
 );
 
 describe('default success', () => {
-  it.each(ops.map((op) => [op.operationId, op] as const))('%s answers its lowest 2xx with the first example', async (_, op) => {
-    const [status, response] = defaultSuccess(op);
-    const answer = await validRequest(op);
-    expect(answer.status).toBe(status);
-    const first = examplesOf(response)[0];
-    if (first) {
-      expect(answer.json).toEqual(first[1]);
-      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-    } else {
-      expect(answer.text).toBe('');
-    }
-    expect(expectDocumentedHeaders(response, answer.headers)).toEqual([]);
-  });
+  it.each(ops.map((op) => [op.operationId, op] as const))(
+    '%s answers its lowest 2xx with the first example',
+    async (_, op) => {
+      const [status, response] = defaultSuccess(op);
+      const answer = await validRequest(op);
+      expect(answer.status).toBe(status);
+      const first = examplesOf(response)[0];
+      if (first) {
+        expect(answer.json).toEqual(first[1]);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      } else {
+        expect(answer.text).toBe('');
+      }
+      expect(expectDocumentedHeaders(response, answer.headers)).toEqual([]);
+    },
+  );
 });
 
 describe('Prefer: code=…, example=…', () => {
@@ -88,7 +98,9 @@ describe('selection errors', () => {
     const answer = await validRequest(put, { prefer: 'code=404, example=NoSuchExample' });
     expect(answer.status).toBe(404);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
-    expect(answer.json).toMatchObject({ detail: expect.stringContaining('OrganizationNotFound, UserNotFound, UserWithOriginNotFound') });
+    expect(answer.json).toMatchObject({
+      detail: expect.stringContaining('OrganizationNotFound, UserNotFound, UserWithOriginNotFound'),
+    });
   });
 
   it('refuses a status the operation does not document', async () => {
@@ -115,15 +127,23 @@ describe('204', () => {
         ...(body && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
       };
       // node:http adds no Accept header (fetch would send */*).
-      const answer = await new Promise<{ status: number; contentType: string | undefined; text: string }>((resolve, reject) => {
-        const req = httpRequest(new URL(examplePath(op), inject('mockUrl')), { method: op.method, headers, timeout: 5_000 }, (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text }));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+      const answer = await new Promise<{ status: number; contentType: string | undefined; text: string }>(
+        (resolve, reject) => {
+          const req = httpRequest(
+            new URL(examplePath(op), inject('mockUrl')),
+            { method: op.method, headers, timeout: 5_000 },
+            (res) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk));
+              res.on('end', () =>
+                resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        },
+      );
       expect(answer).toEqual({ status: 204, contentType: undefined, text: '' });
     },
   );

@@ -1,7 +1,18 @@
 // Tokens: any letter case of the bearer scheme passes (the cf CLI sends lowercase); no token
 // or another scheme gets that API's documented 401, whatever Prefer asks for.
 import { describe, expect, it } from 'vitest';
-import { call, defaultSuccess, deref, doc, examplePath, exampleOf, expectDocumentedHeaders, isCloudController, ops, validBody } from './helpers.js';
+import {
+  call,
+  defaultSuccess,
+  deref,
+  doc,
+  examplePath,
+  exampleOf,
+  expectDocumentedHeaders,
+  isCloudController,
+  ops,
+  validBody,
+} from './helpers.js';
 
 const cases = ops.map((op) => [op.operationId, op] as const);
 

@@ -35,20 +35,30 @@ describe('dynamic responses', () => {
   ajv.addSchema({ components: doc.components }, 'bundle');
   const bodied = ops.filter((op) => defaultSuccess(op)[1].content);
 
-  it.each(bodied.map((op) => [op.operationId, op] as const))('%s: a generated body that fits the schema', async (_, op) => {
-    const [status, response] = defaultSuccess(op);
-    const schema = JSON.parse(JSON.stringify(response.content!['application/json']!.schema).replaceAll('"#/components/', '"bundle#/components/'));
-    const body = validBody(op);
-    const answer = await call(op.method, examplePath(op), {
-      base: inject('dynamicMockUrl'),
-      headers: { authorization: 'bearer t', 'content-type': 'application/json' },
-      ...(body !== undefined && { body }),
-    });
-    expect(answer.status).toBe(status);
-    expect(ajv.validate(schema, answer.json), ajv.errorsText()).toBe(true);
-    const examples = Object.values(response.content!['application/json']!.examples ?? {}).map((e) => deref(doc, e).value);
-    expect(examples).not.toContainEqual(answer.json);
-  });
+  it.each(bodied.map((op) => [op.operationId, op] as const))(
+    '%s: a generated body that fits the schema',
+    async (_, op) => {
+      const [status, response] = defaultSuccess(op);
+      const schema = JSON.parse(
+        JSON.stringify(response.content!['application/json']!.schema).replaceAll(
+          '"#/components/',
+          '"bundle#/components/',
+        ),
+      );
+      const body = validBody(op);
+      const answer = await call(op.method, examplePath(op), {
+        base: inject('dynamicMockUrl'),
+        headers: { authorization: 'bearer t', 'content-type': 'application/json' },
+        ...(body !== undefined && { body }),
+      });
+      expect(answer.status).toBe(status);
+      expect(ajv.validate(schema, answer.json), ajv.errorsText()).toBe(true);
+      const examples = Object.values(response.content!['application/json']!.examples ?? {}).map(
+        (e) => deref(doc, e).value,
+      );
+      expect(examples).not.toContainEqual(answer.json);
+    },
+  );
 
   it('still answers the contract example for errors the mock itself decides (no token)', async () => {
     const op = bodied[0]!;
@@ -64,7 +74,9 @@ describe('dynamic responses', () => {
       headers: { authorization: 'bearer t', 'content-type': 'application/json', prefer: 'dynamic=true' },
       body: validBody(op)!,
     });
-    const examples = Object.values(response.content!['application/json']!.examples ?? {}).map((e) => deref(doc, e).value);
+    const examples = Object.values(response.content!['application/json']!.examples ?? {}).map(
+      (e) => deref(doc, e).value,
+    );
     expect(examples).not.toContainEqual(answer.json);
     expect(answer.json).toHaveProperty('metadata');
   });
@@ -73,7 +85,11 @@ describe('dynamic responses', () => {
 describe('browsers', () => {
   it('answers a CORS preflight and marks answers to cross-origin requests, as Prism does', async () => {
     const preflight = await call('OPTIONS', '/organization/members/3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34', {
-      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'DELETE',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');

@@ -71,7 +71,10 @@ const server = await startServer({
   host: parsed.host ?? env['HOST'] ?? '127.0.0.1',
   port,
   // pnpm runs this in the package folder; relative paths mean the caller's folder (INIT_CWD).
-  databasePath: resolve(env['INIT_CWD'] ?? process.cwd(), parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db'),
+  databasePath: resolve(
+    env['INIT_CWD'] ?? process.cwd(),
+    parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db',
+  ),
   seed: parsed.seed ?? env['SEED'] === '1',
   fsyncEveryCommit: parsed['fsync-every-commit'] ?? env['FSYNC_EVERY_COMMIT'] === '1',
   deleteSuccessStatus: deleteResponse === '200' ? 200 : 204,
@@ -84,7 +87,9 @@ const server = await startServer({
   jwksUrl: env['JWKS_URL'] || undefined,
 });
 if (!keyConfigured) {
-  process.stderr.write(`No JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set: accepting HS256 tokens signed with the built-in development secret (mint them with the token command).\n`);
+  process.stderr.write(
+    `No JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set: accepting HS256 tokens signed with the built-in development secret (mint them with the token command).\n`,
+  );
 }
 process.stdout.write(`reference server listening on ${server.url}\n`);
 const shutdown = (): void => {

@@ -37,12 +37,18 @@ export const cfErrors = {
       'UserIsInMultipleOrigins',
       `The user exists in multiple origins. Specify an origin for the requested user from: ${origins.map((o) => `'${o}'`).join(', ')}`,
     ),
-  associationNotEmpty: () => error(400, 10006, 'AssociationNotEmpty', 'Please delete the space associations for your user.'),
+  associationNotEmpty: () =>
+    error(400, 10006, 'AssociationNotEmpty', 'Please delete the space associations for your user.'),
   organizationNotFound: (guid: string) =>
     error(404, 30003, 'OrganizationNotFound', `The organization could not be found: ${excerpt(guid)}`),
   userNotFound: (username: string) => error(404, 20003, 'UserNotFound', `The user could not be found: ${username}`),
   userWithOriginNotFound: (username: string, origin: string) =>
-    error(404, 20007, 'UserWithOriginNotFound', `The user could not be found, username: '${username}', origin: '${origin}'`),
+    error(
+      404,
+      20007,
+      'UserWithOriginNotFound',
+      `The user could not be found, username: '${username}', origin: '${origin}'`,
+    ),
   uaaUnavailable: () => error(503, 20004, 'UaaUnavailable', 'The UAA service is currently unavailable'),
   rateLimitExceeded: () => error(429, 10013, 'RateLimitExceeded', 'Rate Limit Exceeded'),
   // Neither is documented for these operations; they answer routes outside the contract and
@@ -122,10 +128,7 @@ export function parseRoleRequest(body: RequestBody, maxBodyBytes: number): RoleR
 }
 
 export type Authentication =
-  | { kind: 'none' }
-  | { kind: 'invalid' }
-  | { kind: 'expired' }
-  | { kind: 'valid'; token: VerifiedToken };
+  { kind: 'none' } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'valid'; token: VerifiedToken };
 
 export interface CloudControllerDeps {
   store: Store;
@@ -153,7 +156,11 @@ function isCfError(value: unknown): value is CloudControllerError {
   return typeof value === 'object' && value !== null && 'code' in value && 'status' in value;
 }
 
-async function findUser(store: Store, username: string, origin: string | undefined): Promise<DirectoryUser | CloudControllerError> {
+async function findUser(
+  store: Store,
+  username: string,
+  origin: string | undefined,
+): Promise<DirectoryUser | CloudControllerError> {
   const candidates = await store.findUsersByUsername(username);
   if (origin !== undefined) {
     return candidates.find((user) => user.origin === origin) ?? cfErrors.userWithOriginNotFound(username, origin);

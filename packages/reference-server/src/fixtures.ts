@@ -59,9 +59,27 @@ function organization(
 }
 
 const seededOrganizations = [
-  organization(organizationGuids.name237, 'name-237', '641bbebe-3150-4bc9-bb28-18073b256952', '2015-10-13T17:31:39Z', null),
-  organization(organizationGuids.name808, 'name-808', '42554c07-27b7-459a-9a21-b98b111dfd2f', '2015-11-03T00:53:58Z', null),
-  organization(organizationGuids.name265, 'name-265', '03810a2f-ce58-4166-ac2e-1bc2126ad988', '2015-10-13T17:31:40Z', null),
+  organization(
+    organizationGuids.name237,
+    'name-237',
+    '641bbebe-3150-4bc9-bb28-18073b256952',
+    '2015-10-13T17:31:39Z',
+    null,
+  ),
+  organization(
+    organizationGuids.name808,
+    'name-808',
+    '42554c07-27b7-459a-9a21-b98b111dfd2f',
+    '2015-11-03T00:53:58Z',
+    null,
+  ),
+  organization(
+    organizationGuids.name265,
+    'name-265',
+    '03810a2f-ce58-4166-ac2e-1bc2126ad988',
+    '2015-10-13T17:31:40Z',
+    null,
+  ),
   organization(
     organizationGuids.name1766,
     'name-1766',

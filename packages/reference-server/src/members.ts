@@ -35,7 +35,11 @@ export const memberErrors = {
     code: 'invalid_input',
     message: `The request body exceeds ${limit} bytes.`,
   }),
-  tooManyRequests: (): MemberError => ({ status: 429, code: 'too_many_requests', message: 'Too many requests, retry later.' }),
+  tooManyRequests: (): MemberError => ({
+    status: 429,
+    code: 'too_many_requests',
+    message: 'Too many requests, retry later.',
+  }),
   internal: (): MemberError => ({ status: 500, code: 'internal_error', message: 'Internal Server Error' }),
   notFound: (): MemberError => ({ status: 404, code: 'not_found', message: 'No such resource.' }),
 } as const;
@@ -68,7 +72,11 @@ export async function handleRemoveMember(deps: MembersDeps, request: RemoveMembe
 
   const decision = deps.rateLimiter.take(request.rateLimitKey);
   if (!decision.allowed) {
-    sendMemberError(res, { ...headers, 'Retry-After': String(decision.retryAfterSeconds) }, memberErrors.tooManyRequests());
+    sendMemberError(
+      res,
+      { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
+      memberErrors.tooManyRequests(),
+    );
     return;
   }
   if (authentication.kind === 'none') return fail(memberErrors.missingToken());

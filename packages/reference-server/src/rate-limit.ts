@@ -11,7 +11,8 @@ export class RateLimiter {
   #lastSweep = Date.now();
 
   constructor(readonly limit: RateLimit) {
-    if (!(limit.requests > 0) || !(limit.windowMs > 0)) throw new Error('rate limit needs requests > 0 and windowMs > 0');
+    if (!(limit.requests > 0) || !(limit.windowMs > 0))
+      throw new Error('rate limit needs requests > 0 and windowMs > 0');
   }
 
   take(key: string, now = Date.now()): RateDecision {
@@ -23,7 +24,10 @@ export class RateLimiter {
     }
     window.count += 1;
     if (window.count <= this.limit.requests) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + this.limit.windowMs - now) / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.start + this.limit.windowMs - now) / 1000)),
+    };
   }
 
   // Drops finished windows so that the map does not grow with every client ever seen.

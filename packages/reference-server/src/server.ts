@@ -148,9 +148,17 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     route(req, res, isCloudController, requestId).catch((error: unknown) => {
       log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (isCloudController) {
-        sendCfError(res, { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' }, cfErrors.serviceUnavailable());
+        sendCfError(
+          res,
+          { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' },
+          cfErrors.serviceUnavailable(),
+        );
       } else {
-        sendMemberError(res, { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' }, memberErrors.internal());
+        sendMemberError(
+          res,
+          { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' },
+          memberErrors.internal(),
+        );
       }
     });
   };

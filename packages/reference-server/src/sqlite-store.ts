@@ -279,7 +279,13 @@ export class SqliteStore implements Store {
         if (recursive) {
           for (const spaceRole of spaceRoles) {
             this.#statements.revokeSpaceRole.run(spaceRole.space_guid, userId, spaceRole.role);
-            this.#record('space_role_remove', organizationGuid, userId, `${spaceRole.space_guid}/${spaceRole.role}`, context);
+            this.#record(
+              'space_role_remove',
+              organizationGuid,
+              userId,
+              `${spaceRole.space_guid}/${spaceRole.role}`,
+              context,
+            );
           }
           for (const other of this.#statements.orgRolesOfUser.all(organizationGuid, userId)) {
             if (other.role === 'users') continue;
@@ -310,7 +316,9 @@ export class SqliteStore implements Store {
       .all(organizationGuid);
   }
 
-  async listSpaceRoles(organizationGuid: string): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>> {
+  async listSpaceRoles(
+    organizationGuid: string,
+  ): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>> {
     return this.#db
       .prepare<[string], { spaceGuid: string; userId: string; role: SpaceRole }>(
         `SELECT r.space_guid AS spaceGuid, r.user_id AS userId, r.role FROM space_roles r
@@ -338,42 +346,44 @@ export class SqliteStore implements Store {
 
   async loadDataset(name: string, dataset: Dataset): Promise<boolean> {
     const db = this.#db;
-    return db.transaction(() => {
-      const already = db.prepare('SELECT 1 FROM loaded_datasets WHERE name = ?').get(name);
-      if (already) return false;
-      const insertOrg = db.prepare(
-        `INSERT INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
+    return db
+      .transaction(() => {
+        const already = db.prepare('SELECT 1 FROM loaded_datasets WHERE name = ?').get(name);
+        if (already) return false;
+        const insertOrg = db.prepare(
+          `INSERT INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
            default_isolation_segment_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const org of dataset.organizations) {
-        insertOrg.run(
-          org.guid,
-          org.name,
-          org.status,
-          org.quotaDefinitionGuid,
-          org.billingEnabled ? 1 : 0,
-          org.defaultIsolationSegmentGuid,
-          org.createdAt,
-          org.updatedAt,
         );
-      }
-      const insertUser = db.prepare('INSERT INTO users (id, username, origin) VALUES (?, ?, ?)');
-      for (const user of dataset.users) insertUser.run(user.id, user.username, user.origin);
-      for (const grant of dataset.orgRoles) {
-        this.#statements.grantOrgRole.run(grant.organizationGuid, grant.userId, grant.role);
-      }
-      const insertSpace = db.prepare('INSERT INTO spaces (guid, organization_guid, name) VALUES (?, ?, ?)');
-      for (const space of dataset.spaces) insertSpace.run(space.guid, space.organizationGuid, space.name);
-      const insertSpaceRole = db.prepare('INSERT INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)');
-      for (const grant of dataset.spaceRoles) insertSpaceRole.run(grant.spaceGuid, grant.userId, grant.role);
-      for (const [flag, enabled] of Object.entries(dataset.featureFlags)) {
-        this.#statements.setFeatureFlag.run(flag, enabled ? 1 : 0);
-      }
-      const insertMember = db.prepare('INSERT INTO members (organization_id, user_id) VALUES (?, ?)');
-      for (const member of dataset.members) insertMember.run(member.organizationId, member.userId);
-      db.prepare('INSERT INTO loaded_datasets (name, loaded_at) VALUES (?, ?)').run(name, now());
-      return true;
-    }).immediate();
+        for (const org of dataset.organizations) {
+          insertOrg.run(
+            org.guid,
+            org.name,
+            org.status,
+            org.quotaDefinitionGuid,
+            org.billingEnabled ? 1 : 0,
+            org.defaultIsolationSegmentGuid,
+            org.createdAt,
+            org.updatedAt,
+          );
+        }
+        const insertUser = db.prepare('INSERT INTO users (id, username, origin) VALUES (?, ?, ?)');
+        for (const user of dataset.users) insertUser.run(user.id, user.username, user.origin);
+        for (const grant of dataset.orgRoles) {
+          this.#statements.grantOrgRole.run(grant.organizationGuid, grant.userId, grant.role);
+        }
+        const insertSpace = db.prepare('INSERT INTO spaces (guid, organization_guid, name) VALUES (?, ?, ?)');
+        for (const space of dataset.spaces) insertSpace.run(space.guid, space.organizationGuid, space.name);
+        const insertSpaceRole = db.prepare('INSERT INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)');
+        for (const grant of dataset.spaceRoles) insertSpaceRole.run(grant.spaceGuid, grant.userId, grant.role);
+        for (const [flag, enabled] of Object.entries(dataset.featureFlags)) {
+          this.#statements.setFeatureFlag.run(flag, enabled ? 1 : 0);
+        }
+        const insertMember = db.prepare('INSERT INTO members (organization_id, user_id) VALUES (?, ?)');
+        for (const member of dataset.members) insertMember.run(member.organizationId, member.userId);
+        db.prepare('INSERT INTO loaded_datasets (name, loaded_at) VALUES (?, ?)').run(name, now());
+        return true;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

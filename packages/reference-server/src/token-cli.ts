@@ -33,7 +33,10 @@ if (expires !== undefined && !Number.isInteger(expires)) {
 }
 const token = await mintToken({
   secret: process.env['JWT_SECRET'] || developmentJwtSecret,
-  scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+  scopes: values.scopes
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   userId: values.user,
   ...(values.org ? { orgId: values.org } : {}),
   ...(values.audience ? { audience: values.audience } : {}),

@@ -48,7 +48,9 @@ describe('every role: PUT and DELETE', () => {
       });
       expect(response.status).toBe(200);
       expect(response.json).toMatchObject({ metadata: { guid: fixtures.organizations.name808, updated_at: null } });
-      expect(await legacy.store.hasOrgRole(fixtures.organizations.name808, fixtures.userIds.auditor, 'auditors')).toBe(false);
+      expect(await legacy.store.hasOrgRole(fixtures.organizations.name808, fixtures.userIds.auditor, 'auditors')).toBe(
+        false,
+      );
     } finally {
       await legacy.close();
     }
@@ -206,10 +208,19 @@ describe('authentication', () => {
   });
 
   it('answers NotAuthenticated without a bearer token', async () => {
-    for (const headers of [{} as Record<string, string>, { Authorization: `Basic ${admin}` }, { Authorization: 'bearer' }, { Authorization: admin }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: `Basic ${admin}` },
+      { Authorization: 'bearer' },
+      { Authorization: admin },
+    ]) {
       const response = await put(headers);
       expect(response.status).toBe(401);
-      expect(response.json).toEqual({ description: 'Authentication error', error_code: 'CF-NotAuthenticated', code: 10002 });
+      expect(response.json).toEqual({
+        description: 'Authentication error',
+        error_code: 'CF-NotAuthenticated',
+        code: 10002,
+      });
     }
   });
 
@@ -226,7 +237,11 @@ describe('authentication', () => {
     for (const token of bad) {
       const response = await put(bearer(token));
       expect(response.status).toBe(401);
-      expect(response.json).toEqual({ description: 'Invalid Auth Token', error_code: 'CF-InvalidAuthToken', code: 1000 });
+      expect(response.json).toEqual({
+        description: 'Invalid Auth Token',
+        error_code: 'CF-InvalidAuthToken',
+        code: 1000,
+      });
     }
   });
 });
@@ -237,7 +252,13 @@ describe('permission matrix', () => {
     { caller: 'admin', token: tokens.admin, org, expected: 0 },
     { caller: 'admin', token: tokens.admin, org: suspended, expected: 0 },
     { caller: 'write scope + Org Manager', token: tokens.manager, org, expected: 0 },
-    { caller: 'write scope + Org Manager of a suspended org', token: tokens.manager, org: suspended, expected: 403, code: 10003 },
+    {
+      caller: 'write scope + Org Manager of a suspended org',
+      token: tokens.manager,
+      org: suspended,
+      expected: 403,
+      code: 10003,
+    },
     { caller: 'write scope, no role', token: tokens.outsider, org, expected: 403, code: 10003 },
     { caller: 'Org Manager without write scope', token: tokens.readOnlyManager, org, expected: 403, code: 10007 },
     {
@@ -266,15 +287,24 @@ describe('permission matrix', () => {
 describe('feature flags and the order of checks', () => {
   let flagsOff: TestServer;
   beforeAll(async () => {
-    flagsOff = await startTestServer({ featureFlags: { set_roles_by_username: false, unset_roles_by_username: false } });
+    flagsOff = await startTestServer({
+      featureFlags: { set_roles_by_username: false, unset_roles_by_username: false },
+    });
   });
   afterAll(() => flagsOff.close());
 
   it('refuses non-admins with FeatureDisabled naming the flag, before reading the body', async () => {
     const put = await flagsOff.call('PUT', rolePath(org, 'users'), { headers: bearer(manager), body: 'not json' });
     expect(put.status).toBe(403);
-    expect(put.json).toEqual({ description: 'Feature Disabled: set_roles_by_username', error_code: 'CF-FeatureDisabled', code: 330002 });
-    const del = await flagsOff.call('DELETE', rolePath(org, 'users'), { headers: bearer(manager), body: { username: 'x' } });
+    expect(put.json).toEqual({
+      description: 'Feature Disabled: set_roles_by_username',
+      error_code: 'CF-FeatureDisabled',
+      code: 330002,
+    });
+    const del = await flagsOff.call('DELETE', rolePath(org, 'users'), {
+      headers: bearer(manager),
+      body: { username: 'x' },
+    });
     expect(cfError(del).description).toBe('Feature Disabled: unset_roles_by_username');
   });
 
@@ -291,12 +321,22 @@ describe('feature flags and the order of checks', () => {
   });
 
   it('checks body, then user, then organization, then scope', async () => {
-    const noScope = await mintToken({ secret, scopes: [], userId: fixtures.outsiderUserId, audience: 'cloud_controller' });
-    const call = (guid: string, body: unknown) => server.call('PUT', rolePath(guid, 'users'), { headers: bearer(noScope), body });
+    const noScope = await mintToken({
+      secret,
+      scopes: [],
+      userId: fixtures.outsiderUserId,
+      audience: 'cloud_controller',
+    });
+    const call = (guid: string, body: unknown) =>
+      server.call('PUT', rolePath(guid, 'users'), { headers: bearer(noScope), body });
     expect(cfError(await call(fixtures.unknownOrganizationGuid, '{')).code).toBe(1001);
-    expect(cfError(await call(fixtures.unknownOrganizationGuid, { username: fixtures.multiOriginUsername })).code).toBe(20006);
+    expect(cfError(await call(fixtures.unknownOrganizationGuid, { username: fixtures.multiOriginUsername })).code).toBe(
+      20006,
+    );
     expect(cfError(await call(fixtures.unknownOrganizationGuid, { username: 'nobody' })).code).toBe(20003);
-    expect(cfError(await call(fixtures.unknownOrganizationGuid, { username: fixtures.usernames.user })).code).toBe(30003);
+    expect(cfError(await call(fixtures.unknownOrganizationGuid, { username: fixtures.usernames.user })).code).toBe(
+      30003,
+    );
     expect(cfError(await call(org, { username: fixtures.usernames.user })).code).toBe(10007);
   });
 });
@@ -347,7 +387,10 @@ describe('bodies', () => {
 
 describe('headers', () => {
   const put = (headers: Record<string, string>) =>
-    server.call('PUT', rolePath(org, 'users'), { headers: { ...bearer(admin), ...headers }, body: { username: fixtures.usernames.user } });
+    server.call('PUT', rolePath(org, 'users'), {
+      headers: { ...bearer(admin), ...headers },
+      body: { username: fixtures.usernames.user },
+    });
 
   it('sends a uuid X-VCAP-Request-ID, or prefixes the client id', async () => {
     expect((await put({})).headers.get('x-vcap-request-id')).toMatch(UUID);
@@ -356,7 +399,9 @@ describe('headers', () => {
     expect(vcap.split('::')[1]).toMatch(UUID);
     const plain = (await put({ 'X-Request-ID': 'abc_def' })).headers.get('x-vcap-request-id')!;
     expect(plain).toMatch(/^abc_def::/);
-    const both = (await put({ 'X-VCAP-Request-ID': 'vcap', 'X-Request-ID': 'plain' })).headers.get('x-vcap-request-id')!;
+    const both = (await put({ 'X-VCAP-Request-ID': 'vcap', 'X-Request-ID': 'plain' })).headers.get(
+      'x-vcap-request-id',
+    )!;
     expect(both).toMatch(/^vcap::/);
   });
 
@@ -388,12 +433,19 @@ describe('rate limiting (when configured)', () => {
     const limited = await startTestServer({ cloudControllerRateLimit: { requests: 2, windowMs: 60_000 } });
     try {
       const put = () =>
-        limited.call('PUT', rolePath(org, 'users'), { headers: bearer(admin), body: { username: fixtures.usernames.user } });
+        limited.call('PUT', rolePath(org, 'users'), {
+          headers: bearer(admin),
+          body: { username: fixtures.usernames.user },
+        });
       expect((await put()).status).toBe(201);
       expect((await put()).status).toBe(201);
       const refused = await put();
       expect(refused.status).toBe(429);
-      expect(refused.json).toEqual({ description: 'Rate Limit Exceeded', error_code: 'CF-RateLimitExceeded', code: 10013 });
+      expect(refused.json).toEqual({
+        description: 'Rate Limit Exceeded',
+        error_code: 'CF-RateLimitExceeded',
+        code: 10013,
+      });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     } finally {

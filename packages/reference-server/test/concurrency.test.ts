@@ -69,7 +69,10 @@ describe('parallel changes to one organization', () => {
     requests.forEach((r, i) => {
       const own = events.filter((e) => e.requestId === requestIds[i] && e.role === r.role);
       expect(own).toHaveLength(1);
-      expect(own[0]).toMatchObject({ userId: r.user.id, type: r.method === 'PUT' ? 'org_role_add' : 'org_role_remove' });
+      expect(own[0]).toMatchObject({
+        userId: r.user.id,
+        type: r.method === 'PUT' ? 'org_role_add' : 'org_role_remove',
+      });
     });
 
     const state = await server.store.listOrgRoles(org);

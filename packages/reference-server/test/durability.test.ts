@@ -20,11 +20,15 @@ afterAll(() => {
 });
 
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', databasePath, '--seed'], {
-    cwd: packageDir,
-    env: { ...process.env, JWT_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', databasePath, '--seed'],
+    {
+      cwd: packageDir,
+      env: { ...process.env, JWT_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
@@ -48,7 +52,12 @@ function killHard(child: ChildProcess): Promise<void> {
 async function call(url: string, method: string, path: string, token: string, body: unknown) {
   const response = await fetch(`${url}${path}`, { method, headers: bearer(token), body: JSON.stringify(body) });
   const text = await response.text();
-  const result = { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
+  const result = {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text ? JSON.parse(text) : undefined,
+  };
   expectConforms(method, path, result);
   return result;
 }
@@ -62,7 +71,9 @@ describe('durability', () => {
     const answers = await Promise.all([
       call(first.url, 'PUT', `/v2/organizations/${org}/managers`, admin, { username: fixtures.usernames.manager }),
       call(first.url, 'PUT', `/v2/organizations/${org}/auditors`, admin, { username: fixtures.usernames.auditor }),
-      call(first.url, 'DELETE', `/v2/organizations/${fixtures.organizations.name237}/users`, admin, { username: fixtures.usernames.user }),
+      call(first.url, 'DELETE', `/v2/organizations/${fixtures.organizations.name237}/users`, admin, {
+        username: fixtures.usernames.user,
+      }),
       call(first.url, 'DELETE', `/organization/members/${fixtures.memberUserId}`, member, {}),
     ]);
     expect(answers.map((a) => a.status)).toEqual([201, 201, 204, 204]);
@@ -70,7 +81,9 @@ describe('durability', () => {
 
     // Restart on the same file (with --seed again: the fixtures must not come back).
     const second = await startChild();
-    const again = await call(second.url, 'PUT', `/v2/organizations/${org}/users`, admin, { username: fixtures.usernames.user });
+    const again = await call(second.url, 'PUT', `/v2/organizations/${org}/users`, admin, {
+      username: fixtures.usernames.user,
+    });
     expect(again.status).toBe(201);
     await killHard(second.child);
 

@@ -18,7 +18,9 @@ interface Operation {
   requestBody?: { content: Record<string, { examples?: Record<string, { value?: unknown; $ref?: string }> }> };
   responses: Record<string, unknown>;
 }
-const bundle = JSON.parse(readFileSync(fileURLToPath(new URL('../../../dist/openapi.json', import.meta.url)), 'utf8')) as {
+const bundle = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../dist/openapi.json', import.meta.url)), 'utf8'),
+) as {
   paths: Record<string, Record<string, Operation>>;
   components: Record<string, Record<string, unknown>>;
 };

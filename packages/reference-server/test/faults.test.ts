@@ -18,7 +18,11 @@ const lines: string[] = [];
 let server: Server;
 let url: string;
 beforeAll(async () => {
-  const { handler } = createRequestHandler(failingStore, { databasePath: ':memory:', jwtSecret: secret, log: (l) => lines.push(l) });
+  const { handler } = createRequestHandler(failingStore, {
+    databasePath: ':memory:',
+    jwtSecret: secret,
+    log: (l) => lines.push(l),
+  });
   server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -26,7 +30,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function call(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, { method, headers: bearer(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: bearer(token),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
 }
@@ -48,7 +56,11 @@ describe('storage faults', () => {
     const path = `/v2/organizations/${fixtures.organizations.name1766}/users`;
     const response = await call('PUT', path, token, { username: fixtures.usernames.user });
     expect(response.status).toBe(503);
-    expect(response.json).toEqual({ description: 'Service Unavailable', error_code: 'CF-ServiceUnavailable', code: 10015 });
+    expect(response.json).toEqual({
+      description: 'Service Unavailable',
+      error_code: 'CF-ServiceUnavailable',
+      code: 10015,
+    });
     expectConforms('PUT', path, response);
     expect(lines.join('\n')).not.toContain(token);
   });

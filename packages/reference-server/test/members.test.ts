@@ -14,12 +14,20 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const mint = (overrides: Partial<Parameters<typeof mintToken>[0]> = {}) =>
-  mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId, orgId: fixtures.membersOrgId, ...overrides });
+  mintToken({
+    secret,
+    scopes: ['update:org'],
+    userId: fixtures.membersAdminUserId,
+    orgId: fixtures.membersOrgId,
+    ...overrides,
+  });
 
 describe('removeOrgMember', () => {
   it('removes a member of the caller’s organization with 204, and again 204', async () => {
     expect(await server.store.listMembers(fixtures.membersOrgId)).toContain(fixtures.memberUserId);
-    const removed = await server.call('DELETE', memberPath(fixtures.memberUserId), { headers: bearer(member, 'Bearer') });
+    const removed = await server.call('DELETE', memberPath(fixtures.memberUserId), {
+      headers: bearer(member, 'Bearer'),
+    });
     expect(removed.status).toBe(204);
     expect(removed.text).toBe('');
     expect(removed.headers.get('x-request-id')).toMatch(UUID);
@@ -36,7 +44,9 @@ describe('removeOrgMember', () => {
   });
 
   it('accepts an upper-case uuid', async () => {
-    const response = await server.call('DELETE', memberPath(fixtures.otherMemberUserId.toUpperCase()), { headers: bearer(member) });
+    const response = await server.call('DELETE', memberPath(fixtures.otherMemberUserId.toUpperCase()), {
+      headers: bearer(member),
+    });
     expect(response.status).toBe(204);
     expect(await server.store.listMembers(fixtures.membersOrgId)).not.toContain(fixtures.otherMemberUserId);
   });
@@ -47,7 +57,11 @@ describe('errors', () => {
     server.call('DELETE', memberPath(userId), { headers });
 
   it('401 missing_token without a bearer token', async () => {
-    for (const headers of [{} as Record<string, string>, { Authorization: `Basic ${member}` }, { Authorization: 'Bearer ' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: `Basic ${member}` },
+      { Authorization: 'Bearer ' },
+    ]) {
       const response = await del(headers);
       expect(response.status).toBe(401);
       expect(response.json).toEqual({ code: 'missing_token', message: 'The access token is missing.' });
@@ -68,14 +82,25 @@ describe('errors', () => {
   it('403 permission_denied without update:org or without an organization', async () => {
     const readOnly = await del(bearer(await mint({ scopes: ['read:org'] })));
     expect(readOnly.status).toBe(403);
-    expect(readOnly.json).toEqual({ code: 'permission_denied', message: 'The access token lacks the update:org scope.' });
-    const noOrg = await del(bearer(await mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId })));
+    expect(readOnly.json).toEqual({
+      code: 'permission_denied',
+      message: 'The access token lacks the update:org scope.',
+    });
+    const noOrg = await del(
+      bearer(await mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId })),
+    );
     expect(noOrg.status).toBe(403);
     expect(noOrg.json).toMatchObject({ code: 'permission_denied' });
   });
 
   it('400 invalid_input for a userId that is not a uuid', async () => {
-    for (const userId of ['abc', '3f2b8c1e6d4a4f7b9e2c1a5d7b9c0e34', '%00', 'x'.repeat(500), '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e3z']) {
+    for (const userId of [
+      'abc',
+      '3f2b8c1e6d4a4f7b9e2c1a5d7b9c0e34',
+      '%00',
+      'x'.repeat(500),
+      '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e3z',
+    ]) {
       const response = await del(bearer(member), userId);
       expect(response.status, userId).toBe(400);
       expect(response.json).toEqual({ code: 'invalid_input', message: 'userId must be a UUID.' });
@@ -99,7 +124,8 @@ describe('errors', () => {
   it('429 too_many_requests with Retry-After past the limit, per token', async () => {
     const limited = await startTestServer({ memberRateLimit: { requests: 3, windowMs: 30_000 } });
     try {
-      const call = (token: string) => limited.call('DELETE', memberPath(fixtures.memberUserId), { headers: bearer(token) });
+      const call = (token: string) =>
+        limited.call('DELETE', memberPath(fixtures.memberUserId), { headers: bearer(token) });
       for (let i = 0; i < 3; i += 1) expect((await call(member)).status).toBe(204);
       const refused = await call(member);
       expect(refused.status).toBe(429);
@@ -163,7 +189,9 @@ describe('malformed HTTP', () => {
     expect(cf).toMatch(/^HTTP\/1.1 400 /);
     expect(cf).toContain('"error_code":"CF-MessageParseError"');
     expect(cf).toMatch(/X-VCAP-Request-ID: /);
-    const members = await raw(`DELETE /organization/members/x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const members = await raw(
+      `DELETE /organization/members/x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     expect(members).toMatch(/^HTTP\/1.1 400 /);
     expect(members).toContain('"code":"invalid_input"');
     expect(members).toMatch(/X-Request-Id: /);
@@ -172,7 +200,13 @@ describe('malformed HTTP', () => {
   it('survives a client that disconnects mid-body', async () => {
     const { port } = new URL(server.url);
     await new Promise<void>((resolve) => {
-      const req = request({ port, host: '127.0.0.1', method: 'PUT', path: '/v2/organizations/x/users', headers: { 'Content-Length': '1000' } });
+      const req = request({
+        port,
+        host: '127.0.0.1',
+        method: 'PUT',
+        path: '/v2/organizations/x/users',
+        headers: { 'Content-Length': '1000' },
+      });
       req.on('error', () => resolve());
       req.write('{"username":');
       setTimeout(() => {

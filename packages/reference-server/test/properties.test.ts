@@ -18,17 +18,21 @@ afterAll(() => server.close());
 
 const runs = { numRuns: 120 };
 const headerValue = fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,80}$/);
-const segment = fc.oneof(
-  fc.uuid(),
-  fc.stringMatching(/^[A-Za-z0-9._~-]{1,60}$/),
-  fc.string({ minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
-  // `.` and `..` are resolved away by the client before the request is sent.
-).filter((s) => s !== '.' && s !== '..');
+const segment = fc
+  .oneof(
+    fc.uuid(),
+    fc.stringMatching(/^[A-Za-z0-9._~-]{1,60}$/),
+    fc.string({ minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
+    // `.` and `..` are resolved away by the client before the request is sent.
+  )
+  .filter((s) => s !== '.' && s !== '..');
 const role = fc.constantFrom('users', 'managers', 'billing_managers', 'auditors');
 const body = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.json({ maxDepth: 3 }),
-  fc.record({ username: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)) }).map((v) => JSON.stringify(v)),
+  fc
+    .record({ username: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)) })
+    .map((v) => JSON.stringify(v)),
   fc
     .record(
       {
@@ -45,7 +49,10 @@ describe('Cloud Controller operations under bad input', () => {
   it('any body, any org guid, any role', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('PUT', 'DELETE'), segment, role, body, async (method, guid, r, payload) => {
-        const response = await server.call(method, `/v2/organizations/${guid}/${r}`, { headers: bearer(admin), body: payload });
+        const response = await server.call(method, `/v2/organizations/${guid}/${r}`, {
+          headers: bearer(admin),
+          body: payload,
+        });
         expect(response.status).toBeLessThan(500);
       }),
       runs,
@@ -54,14 +61,19 @@ describe('Cloud Controller operations under bad input', () => {
 
   it('any Authorization header and request ids', async () => {
     await fc.assert(
-      fc.asyncProperty(headerValue, headerValue, fc.constantFrom('PUT', 'DELETE'), async (authorization, id, method) => {
-        const response = await server.call(method, `/v2/organizations/${fixtures.organizations.name1766}/users`, {
-          headers: { Authorization: authorization, 'X-VCAP-Request-ID': id, 'X-Request-ID': id },
-          body: { username: fixtures.usernames.user },
-        });
-        expect(response.status).toBe(401);
-        expect(response.headers.get('x-vcap-request-id')!.length).toBeLessThanOrEqual(255 + 2 + 36);
-      }),
+      fc.asyncProperty(
+        headerValue,
+        headerValue,
+        fc.constantFrom('PUT', 'DELETE'),
+        async (authorization, id, method) => {
+          const response = await server.call(method, `/v2/organizations/${fixtures.organizations.name1766}/users`, {
+            headers: { Authorization: authorization, 'X-VCAP-Request-ID': id, 'X-Request-ID': id },
+            body: { username: fixtures.usernames.user },
+          });
+          expect(response.status).toBe(401);
+          expect(response.headers.get('x-vcap-request-id')!.length).toBeLessThanOrEqual(255 + 2 + 36);
+        },
+      ),
       runs,
     );
   });

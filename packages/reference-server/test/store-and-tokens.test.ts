@@ -35,7 +35,9 @@ describe('SqliteStore', () => {
     try {
       expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
       const plan = upgraded
-        .prepare<[string], { detail: string }>('EXPLAIN QUERY PLAN SELECT id, username, origin FROM users WHERE username = ? ORDER BY rowid')
+        .prepare<[string], { detail: string }>(
+          'EXPLAIN QUERY PLAN SELECT id, username, origin FROM users WHERE username = ? ORDER BY rowid',
+        )
         .all('x')
         .map((row) => row.detail);
       expect(plan.join('\n')).toContain('users_by_username');
@@ -62,7 +64,9 @@ describe('SqliteStore', () => {
       const org = fixtures.organizations.name1766;
       const context = (requestId: string) => ({ actorUserId: fixtures.adminUserId, requestId });
       const visibleToOtherConnection = (userId: string) =>
-        reader.prepare('SELECT 1 FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?').get(org, userId, 'auditors') !== undefined;
+        reader
+          .prepare('SELECT 1 FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?')
+          .get(org, userId, 'auditors') !== undefined;
       const seenAtSettlement: boolean[] = [];
       const changes = [
         store.grantOrgRole(org, fixtures.userIds.user, 'auditors', context('gc-1')).then(() => {
@@ -93,7 +97,10 @@ describe('SqliteStore', () => {
     const store = new SqliteStore(path);
     await store.loadDataset(fixtures.datasetName, fixtures.dataset);
     const org = fixtures.organizations.name1766;
-    const pending = store.grantOrgRole(org, fixtures.userIds.auditor, 'auditors', { actorUserId: undefined, requestId: 'queued' });
+    const pending = store.grantOrgRole(org, fixtures.userIds.auditor, 'auditors', {
+      actorUserId: undefined,
+      requestId: 'queued',
+    });
     await store.close();
     await pending;
     const reopened = new SqliteStore(path);
@@ -114,7 +121,10 @@ describe('SqliteStore', () => {
       });
       expect(await store.loadDataset(fixtures.datasetName, fixtures.dataset)).toBe(false);
       expect(await store.hasOrgRole(fixtures.organizations.name237, fixtures.userIds.user, 'users')).toBe(false);
-      expect(await store.findOrganization(fixtures.organizations.name1766)).toMatchObject({ name: 'name-1766', status: 'active' });
+      expect(await store.findOrganization(fixtures.organizations.name1766)).toMatchObject({
+        name: 'name-1766',
+        status: 'active',
+      });
     } finally {
       await store.close();
     }
@@ -135,11 +145,22 @@ describe('fixtures', () => {
     }
     expect(guids).not.toContain(fixtures.unknownOrganizationGuid);
     const users = fixtures.dataset.users;
-    for (const name of ['user@example.com', 'manager@example.com', 'billing_manager@example.com', 'auditor@example.com']) {
+    for (const name of [
+      'user@example.com',
+      'manager@example.com',
+      'billing_manager@example.com',
+      'auditor@example.com',
+    ]) {
       expect(users.filter((u) => u.username === name).map((u) => u.origin)).toEqual(['uaa']);
     }
-    expect(users.filter((u) => u.username === fixtures.multiOriginUsername).map((u) => u.origin)).toEqual(['uaa', 'ldap']);
-    expect(fixtures.dataset.members).toContainEqual({ organizationId: fixtures.membersOrgId, userId: '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34' });
+    expect(users.filter((u) => u.username === fixtures.multiOriginUsername).map((u) => u.origin)).toEqual([
+      'uaa',
+      'ldap',
+    ]);
+    expect(fixtures.dataset.members).toContainEqual({
+      organizationId: fixtures.membersOrgId,
+      userId: '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34',
+    });
     expect(fixtures.orgManagerUserId(fixtures.organizations.name1766)).toBe(fixtures.userIds.orgManager);
     expect(fixtures.orgManagerUserId(fixtures.unknownOrganizationGuid)).toBeUndefined();
   });
@@ -148,11 +169,15 @@ describe('fixtures', () => {
 describe('tokens', () => {
   it('mints UAA-shaped tokens whose audience follows the scopes', async () => {
     const verifier = new TokenVerifier({ jwtSecret: 's' });
-    const cf = await verifier.verify(await mintToken({ secret: 's', scopes: ['cloud_controller.write', 'openid'], userId: 'u1' }));
+    const cf = await verifier.verify(
+      await mintToken({ secret: 's', scopes: ['cloud_controller.write', 'openid'], userId: 'u1' }),
+    );
     expect(cf.audiences).toEqual(['cloud_controller']);
     expect([...cf.scopes]).toEqual(['cloud_controller.write', 'openid']);
     expect(cf.userId).toBe('u1');
-    const members = await verifier.verify(await mintToken({ secret: 's', scopes: ['update:org'], userId: 'u2', orgId: 'o1' }));
+    const members = await verifier.verify(
+      await mintToken({ secret: 's', scopes: ['update:org'], userId: 'u2', orgId: 'o1' }),
+    );
     expect(members).toMatchObject({ audiences: [], organizationId: 'o1' });
   });
 
@@ -177,7 +202,9 @@ describe('tokens', () => {
       .setExpirationTime('1h')
       .sign(privateKey);
     expect((await verifier.verify(token)).audiences).toEqual(['cloud_controller']);
-    await expect(verifier.verify(await mintToken({ secret: 's', scopes: [], userId: 'u' }))).rejects.toMatchObject({ reason: 'invalid' });
+    await expect(verifier.verify(await mintToken({ secret: 's', scopes: [], userId: 'u' }))).rejects.toMatchObject({
+      reason: 'invalid',
+    });
   });
 
   it('never serves a cached token past its expiry', async () => {

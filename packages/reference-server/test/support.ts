@@ -150,7 +150,8 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
       rmSync(dir, { recursive: true, force: true });
     },
     async call(method, path, init = {}) {
-      const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      const body =
+        init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       const response = await fetch(`${server.url}${path}`, { method, headers: init.headers, body });
       const text = await response.text();
       let json: unknown;
@@ -169,14 +170,21 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
 export const tokens = {
   admin: () => mintToken({ secret, scopes: ['cloud_controller.admin'], userId: fixtures.adminUserId }),
   manager: () =>
-    mintToken({ secret, scopes: ['cloud_controller.write', 'cloud_controller.read'], userId: fixtures.userIds.orgManager }),
+    mintToken({
+      secret,
+      scopes: ['cloud_controller.write', 'cloud_controller.read'],
+      userId: fixtures.userIds.orgManager,
+    }),
   outsider: () =>
     mintToken({ secret, scopes: ['cloud_controller.write', 'cloud_controller.read'], userId: fixtures.outsiderUserId }),
   readOnlyManager: () => mintToken({ secret, scopes: ['cloud_controller.read'], userId: fixtures.userIds.orgManager }),
-  member: () => mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId, orgId: fixtures.membersOrgId }),
+  member: () =>
+    mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId, orgId: fixtures.membersOrgId }),
 };
 
-export const bearer = (token: string, scheme = 'bearer'): Record<string, string> => ({ Authorization: `${scheme} ${token}` });
+export const bearer = (token: string, scheme = 'bearer'): Record<string, string> => ({
+  Authorization: `${scheme} ${token}`,
+});
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
