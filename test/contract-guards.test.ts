@@ -64,10 +64,15 @@ describe('redocly lint', () => {
 
   it('fails when a path parameter loses its example', () => {
     const dir = copyContract();
-    edit(dir, 'paths/v2_organizations_{guid}_auditors.yaml', /\n {6}example: 0cad2557-71c4-40ed-9501-8584064b90a1/, '');
+    edit(
+      dir,
+      'components/parameters/OrganizationGuidName808.yaml',
+      /\nexample: 0cad2557-71c4-40ed-9501-8584064b90a1/,
+      '',
+    );
     const { status, output } = lint(dir);
     expect(status).not.toBe(0);
-    expect(output).toContain('paths/v2_organizations_{guid}_auditors.yaml');
+    expect(output).toContain('components/parameters/OrganizationGuidName808.yaml');
     expect(output).toContain('rule/parameter-has-example');
   });
 
@@ -75,8 +80,8 @@ describe('redocly lint', () => {
     const dir = copyContract();
     edit(
       dir,
-      'paths/v2_organizations_{guid}_managers.yaml',
-      /\n {10}examples:\n {12}Organization:\n {14}\$ref: [^\n]+\n {12}CurrentRelease:\n {14}\$ref: [^\n]+/,
+      'components/responses/ManagerAddedToOrganization.yaml',
+      /\n {4}examples:\n {6}Organization:\n {8}\$ref: [^\n]+\n {6}CurrentRelease:\n {8}\$ref: [^\n]+/,
       '',
     );
     const { status, output } = lint(dir);

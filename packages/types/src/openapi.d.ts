@@ -331,6 +331,21 @@ export interface components {
         };
     };
     responses: {
+        /** @description The user holds the Org User role in the organization. */
+        UserAddedToOrganization: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 1e673560-6640-4967-9197-5ed4cae7bbe9
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
         /** @description The body is not a JSON object, or the username is ambiguous. */
         CfBadRequest: {
             headers: {
@@ -398,6 +413,17 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
+        /** @description The role is removed (2015 releases answer with the organization). */
+        UserRemovedFromOrganization: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
         /** @description The role is removed (or the user did not hold it). Cloud Controller releases since January 2016 answer 204 with no body. */
         RoleRemovedNoContent: {
             headers: {
@@ -427,6 +453,80 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description The user holds the Org Manager role in the organization. */
+        ManagerAddedToOrganization: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
+        /** @description The role is removed (2015 releases answer with the organization). */
+        ManagerRemovedFromOrganization: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
+        /** @description The user holds the Billing Manager role in the organization. */
+        BillingManagerAddedToOrganization: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
+        /** @description The role is removed (2015 releases answer with the organization). */
+        BillingManagerRemovedFromOrganization: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example cf0efd65-2268-4cd2-9f50-972f9e6fe231
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
+        /** @description The user holds the Org Auditor role in the organization. */
+        AuditorAddedToOrganization: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
+            };
+        };
+        /** @description The role is removed (2015 releases answer with the organization). */
+        AuditorRemovedFromOrganization: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 65e3ae6e-71a6-4ba7-bee3-c7277fc83669
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OrganizationResource"];
             };
         };
         /** @description An empty response */
@@ -489,8 +589,60 @@ export interface components {
             };
         };
     };
-    parameters: never;
-    requestBodies: never;
+    parameters: {
+        /**
+         * @description The guid of the Organization
+         * @example 6f0e3308-1340-4682-937e-7b8186f5431e
+         */
+        OrganizationGuid: string;
+        /**
+         * @description The guid of the Organization
+         * @example f996b04a-68c3-4af7-bbf1-a13fd3880ae6
+         */
+        OrganizationGuidName237: string;
+        /**
+         * @description Also remove the user's space roles in this organization and its other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`.
+         * @example true
+         */
+        Recursive: boolean;
+        /**
+         * @description The guid of the Organization
+         * @example e39f90e8-a545-4bb5-9f5f-a8ad2fb0bbec
+         */
+        OrganizationGuidName265: string;
+        /**
+         * @description The guid of the Organization
+         * @example 0cad2557-71c4-40ed-9501-8584064b90a1
+         */
+        OrganizationGuidName808: string;
+        /**
+         * @description A user ID.
+         * @example 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34
+         */
+        UserId: string;
+    };
+    requestBodies: {
+        UserByUsername: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        ManagerByUsername: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        BillingManagerByUsername: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        AuditorByUsername: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+    };
     headers: {
         /**
          * @description Always `nosniff`.
@@ -526,31 +678,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example 6f0e3308-1340-4682-937e-7b8186f5431e
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuid"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["UserByUsername"];
         responses: {
-            /** @description The user holds the Org User role in the organization. */
-            201: {
-                headers: {
-                    /**
-                     * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
-                     * @example 1e673560-6640-4967-9197-5ed4cae7bbe9
-                     */
-                    "X-VCAP-Request-ID": string;
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            201: components["responses"]["UserAddedToOrganization"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfAssociateForbidden"];
@@ -566,7 +700,7 @@ export interface operations {
                  * @description Also remove the user's space roles in this organization and its other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`.
                  * @example true
                  */
-                recursive?: boolean;
+                recursive?: components["parameters"]["Recursive"];
             };
             header?: never;
             path: {
@@ -574,31 +708,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example f996b04a-68c3-4af7-bbf1-a13fd3880ae6
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuidName237"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["UserByUsername"];
         responses: {
-            /** @description The role is removed (2015 releases answer with the organization). */
-            200: {
-                headers: {
-                    /**
-                     * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
-                     * @example bf6ad297-43d2-4f9e-a3a8-56a089170916
-                     */
-                    "X-VCAP-Request-ID": string;
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            200: components["responses"]["UserRemovedFromOrganization"];
             204: components["responses"]["RoleRemovedNoContent"];
             400: components["responses"]["CfDisassociateUserBadRequest"];
             401: components["responses"]["CfUnauthorized"];
@@ -617,27 +733,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example 6f0e3308-1340-4682-937e-7b8186f5431e
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuid"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["ManagerByUsername"];
         responses: {
-            /** @description The user holds the Org Manager role in the organization. */
-            201: {
-                headers: {
-                    "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            201: components["responses"]["ManagerAddedToOrganization"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfAssociateForbidden"];
@@ -655,27 +757,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example f996b04a-68c3-4af7-bbf1-a13fd3880ae6
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuidName237"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["ManagerByUsername"];
         responses: {
-            /** @description The role is removed (2015 releases answer with the organization). */
-            200: {
-                headers: {
-                    "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            200: components["responses"]["ManagerRemovedFromOrganization"];
             204: components["responses"]["RoleRemovedNoContent"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
@@ -694,27 +782,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example 6f0e3308-1340-4682-937e-7b8186f5431e
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuid"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["BillingManagerByUsername"];
         responses: {
-            /** @description The user holds the Billing Manager role in the organization. */
-            201: {
-                headers: {
-                    "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            201: components["responses"]["BillingManagerAddedToOrganization"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfAssociateForbidden"];
@@ -732,31 +806,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example e39f90e8-a545-4bb5-9f5f-a8ad2fb0bbec
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuidName265"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["BillingManagerByUsername"];
         responses: {
-            /** @description The role is removed (2015 releases answer with the organization). */
-            200: {
-                headers: {
-                    /**
-                     * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
-                     * @example cf0efd65-2268-4cd2-9f50-972f9e6fe231
-                     */
-                    "X-VCAP-Request-ID": string;
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            200: components["responses"]["BillingManagerRemovedFromOrganization"];
             204: components["responses"]["RoleRemovedNoContent"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
@@ -775,27 +831,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example 6f0e3308-1340-4682-937e-7b8186f5431e
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuid"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["AuditorByUsername"];
         responses: {
-            /** @description The user holds the Org Auditor role in the organization. */
-            201: {
-                headers: {
-                    "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            201: components["responses"]["AuditorAddedToOrganization"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfAssociateForbidden"];
@@ -813,31 +855,13 @@ export interface operations {
                  * @description The guid of the Organization
                  * @example 0cad2557-71c4-40ed-9501-8584064b90a1
                  */
-                guid: string;
+                guid: components["parameters"]["OrganizationGuidName808"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleByUsernameRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["AuditorByUsername"];
         responses: {
-            /** @description The role is removed (2015 releases answer with the organization). */
-            200: {
-                headers: {
-                    /**
-                     * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
-                     * @example 65e3ae6e-71a6-4ba7-bee3-c7277fc83669
-                     */
-                    "X-VCAP-Request-ID": string;
-                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganizationResource"];
-                };
-            };
+            200: components["responses"]["AuditorRemovedFromOrganization"];
             204: components["responses"]["RoleRemovedNoContent"];
             400: components["responses"]["CfBadRequest"];
             401: components["responses"]["CfUnauthorized"];
@@ -856,7 +880,7 @@ export interface operations {
                  * @description A user ID.
                  * @example 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34
                  */
-                userId: string;
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
