@@ -121,8 +121,9 @@ function exampleValue(
   return undefined;
 }
 
-function parameterExample(operation: OpenApiOperation, name: string): string {
-  return String(operation.parameters?.find((p) => p.name === name)?.example ?? '');
+function parameterExample(spec: OpenApiDocument, operation: OpenApiOperation, name: string): string {
+  const parameters = (operation.parameters ?? []).map((p) => deref(spec, p));
+  return String(parameters.find((p) => p.name === name)?.example ?? '');
 }
 
 function requestExample(spec: OpenApiDocument, operation: OpenApiOperation): string {
@@ -179,8 +180,8 @@ function planFor(
   if (target === 'mock') {
     const concrete =
       kind === 'member'
-        ? `/organization/members/${parameterExample(operation, 'userId')}`
-        : path.replace('{guid}', parameterExample(operation, 'guid'));
+        ? `/organization/members/${parameterExample(spec, operation, 'userId')}`
+        : path.replace('{guid}', parameterExample(spec, operation, 'guid'));
     const prefer = example && value !== undefined ? `code=${status}, example=${example}` : `code=${status}`;
     const token = (kind === 'member' ? env.membersToken : env.cfAdminToken) ?? mockToken;
     const headers: Record<string, string> = { Authorization: `bearer ${token}`, Prefer: prefer };

@@ -15,7 +15,10 @@ interface Parameter {
 interface Operation {
   operationId: string;
   parameters?: Parameter[];
-  requestBody?: { content: Record<string, { examples?: Record<string, { value?: unknown; $ref?: string }> }> };
+  requestBody?: {
+    $ref?: string;
+    content: Record<string, { examples?: Record<string, { value?: unknown; $ref?: string }> }>;
+  };
   responses: Record<string, unknown>;
 }
 const bundle = JSON.parse(
@@ -49,7 +52,9 @@ describe('the contract examples', () => {
           if (p.in === 'path') path = path.replace(`{${p.name}}`, String(p.example));
           if (p.in === 'query' && p.example !== undefined) query.set(p.name, String(p.example));
         }
-        const examples = Object.values(operation.requestBody?.content['application/json']?.examples ?? {}).map(resolve);
+        const examples = Object.values(
+          (operation.requestBody && resolve(operation.requestBody))?.content['application/json']?.examples ?? {},
+        ).map(resolve);
         const token = template.startsWith('/v2/') ? await tokens.admin() : await tokens.member();
         const successes = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
         for (const example of examples.length ? examples : [{ value: undefined }]) {
