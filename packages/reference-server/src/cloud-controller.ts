@@ -99,7 +99,8 @@ const MAX_NAME_LENGTH = 255;
 /** The body as the contract's RoleByUsernameRequest: a JSON object, whatever the Content-Type. */
 export function parseRoleRequest(body: RequestBody, maxBodyBytes: number): RoleRequestBody | CloudControllerError {
   if (body.kind === 'too_large') return cfErrors.messageParseError(`request body exceeds ${maxBodyBytes} bytes`);
-  if (body.kind === 'aborted') return cfErrors.messageParseError('request body is incomplete');
+  if (body.kind === 'aborted' || body.kind === 'malformed')
+    return cfErrors.messageParseError('request body is incomplete');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.bytes.toString('utf8'));

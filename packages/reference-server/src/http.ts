@@ -3,38 +3,69 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
-export type RequestBody = { kind: 'complete'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
+/**
+ * `malformed`: the HTTP framing of the body broke (a bad chunk, or it timed out) — the
+ * connection is then answered and closed; `aborted`: the client went away.
+ */
+export type RequestBody =
+  { kind: 'complete'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'malformed' } | { kind: 'aborted' };
 
-/** Reads at most `limit` bytes; a longer body is left unread (the connection is then closed). */
-export function readBody(req: IncomingMessage, limit: number): Promise<RequestBody> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too_large' });
+/** Signals, per request whose body is being read, that the connection's parser failed on it. */
+export const bodyFailures = new WeakMap<IncomingMessage, () => void>();
+
+/**
+ * Reads at most `limit` bytes. A longer body is answered at once and the rest is read and
+ * dropped, up to `drainLimit` bytes (past that the connection is dropped), so that a client
+ * still sending receives the answer instead of a reset.
+ */
+export function readBody(req: IncomingMessage, limit: number, drainLimit: number): Promise<RequestBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = (result: RequestBody): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onError);
+    let settled = false;
+    const settle = (result: RequestBody): void => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      bodyFailures.delete(req);
       resolve(result);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        finish({ kind: 'too_large' });
-        return;
+      if (size > drainLimit) {
+        req.off('data', onData);
+        req.socket.destroy();
       }
-      chunks.push(chunk);
+      if (settled) return;
+      if (size > limit) settle({ kind: 'too_large' });
+      else chunks.push(chunk);
     };
-    const onEnd = (): void => finish({ kind: 'complete', bytes: Buffer.concat(chunks, size) });
-    const onError = (): void => finish({ kind: 'aborted' });
     req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onError);
+    req.once('end', () => settle({ kind: 'complete', bytes: Buffer.concat(chunks, size) }));
+    req.once('error', () => settle({ kind: 'aborted' }));
+    req.once('aborted', () => settle({ kind: 'aborted' }));
+    bodyFailures.set(req, () => settle({ kind: 'malformed' }));
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) settle({ kind: 'too_large' });
   });
+}
+
+/**
+ * A request target in origin form (`/v2/...?x`) or absolute form (`http://host/v2/...`, which
+ * HTTP/1.1 servers must accept) as a URL; undefined for authority form, `*` and the rest.
+ */
+export function targetUrl(target: string | undefined): URL | undefined {
+  if (!target || !(target.startsWith('/') || /^https?:\/\//i.test(target))) return undefined;
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which API a path belongs to: its error shape and request id header follow. */
+export function isCloudControllerPath(path: string): boolean {
+  return path.startsWith('/v2/');
 }
 
 /**

@@ -35,6 +35,7 @@ export const memberErrors = {
     code: 'invalid_input',
     message: `The request body exceeds ${limit} bytes.`,
   }),
+  malformedRequest: (): MemberError => ({ status: 400, code: 'invalid_input', message: 'Malformed HTTP request.' }),
   tooManyRequests: (): MemberError => ({
     status: 429,
     code: 'too_many_requests',

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { cfErrors, handleRoleRequest, sendCfError, type Authentication } from './cloud-controller.js';
+import { guardConnections } from './connections.js';
 import { fixtures } from './fixtures.js';
-import { bearerToken, memberRequestId, readBody, vcapRequestId } from './http.js';
+import { bearerToken, isCloudControllerPath, memberRequestId, readBody, targetUrl, vcapRequestId } from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -30,8 +29,14 @@ export interface ServerOptions extends TokenKeyOptions {
   featureFlags?: Partial<Record<FeatureFlag, boolean>>;
   /** false: every username lookup fails as if UAA were down (→ 503 UaaUnavailable). */
   userDirectoryAvailable?: boolean;
-  /** Bodies longer than this are rejected with the documented 400s. Default 16 KiB. */
+  /** Bodies longer than this are rejected with the documented 400s. Default 64 KiB (as the mock). */
   maxBodyBytes?: number;
+  /** A request head not complete after this long: the connection is closed. Default 20 s. */
+  headersTimeoutMs?: number;
+  /** A request (head and body) not complete after this long: 400 in its API's shape, then close. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** How long a closing connection is still read, so that a client still sending reads the answer. Default 2 s. */
+  lingerMs?: number;
   /** When set, member API tokens must carry this audience. */
   memberAudience?: string;
   /** Where unexpected faults are reported (never with tokens). Default: stderr. */
@@ -47,7 +52,18 @@ export interface RunningServer {
 }
 
 const ROLE_PATH = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)$/;
-const MEMBER_PATH = /^\/organization\/members\/([^/]+)$/;
+// Also under the base path of the contract's server URL (https://api.aerospike.com/v1), as the mock.
+const MEMBER_PATH = /^(?:\/v1)?\/organization\/members\/([^/]+)$/;
+
+/** Default body limit, the same as the mock's. */
+export const defaultMaxBodyBytes = 64 * 1024;
+/** Past this much, an oversized body is no longer read and dropped: the connection is closed. */
+const maxDrainBytes = 16 * 1024 * 1024;
+
+function allowedMethods(path: string): string {
+  if (MEMBER_PATH.test(path)) return 'DELETE';
+  return 'PUT, DELETE';
+}
 
 function decodeSegment(segment: string): string {
   try {
@@ -75,7 +91,7 @@ function rateLimitKey(req: IncomingMessage, authentication: Authentication): str
 
 export function createRequestHandler(store: Store, options: ServerOptions) {
   const verifier = new TokenVerifier(options);
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let directoryAvailable = options.userDirectoryAvailable ?? true;
   const cloudController = {
@@ -92,19 +108,29 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     audience: options.memberAudience,
   } as const;
 
-  async function route(req: IncomingMessage, res: ServerResponse, isCloudController: boolean, requestId: string) {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL | undefined,
+    isCloudController: boolean,
+    requestId: string,
+  ) {
     const headers = isCloudController
       ? { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' }
       : { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' };
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      url = new URL('http://localhost/');
-    }
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, maxDrainBytes);
     // An unread remainder cannot be skipped on a kept-alive connection: close it instead.
     if (body.kind !== 'complete') res.shouldKeepAlive = false;
+    if (body.kind === 'malformed') {
+      if (isCloudController) sendCfError(res, headers, cfErrors.messageParseError('malformed HTTP request'));
+      else sendMemberError(res, headers, memberErrors.malformedRequest());
+      return;
+    }
+    if (!url) {
+      if (isCloudController) sendCfError(res, headers, cfErrors.unknownRequest());
+      else sendMemberError(res, headers, memberErrors.notFound());
+      return;
+    }
 
     const roleMatch = ROLE_PATH.exec(url.pathname);
     if (roleMatch && (req.method === 'PUT' || req.method === 'DELETE')) {
@@ -143,9 +169,10 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const isCloudController = (req.url ?? '').startsWith('/v2/');
+    const url = targetUrl(req.url);
+    const isCloudController = isCloudControllerPath(url?.pathname ?? '');
     const requestId = isCloudController ? vcapRequestId(req) : memberRequestId(req);
-    route(req, res, isCloudController, requestId).catch((error: unknown) => {
+    route(req, res, url, isCloudController, requestId).catch((error: unknown) => {
       log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (isCloudController) {
         sendCfError(
@@ -170,30 +197,6 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
   };
 }
 
-/** Malformed HTTP never reaches the handler: answer it with the API's 400 shape, then close. */
-function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const raw = error.rawPacket ? error.rawPacket.subarray(0, 256).toString('latin1') : '';
-  const isCloudController = /^[A-Z]+ \/v2\//.test(raw);
-  const requestId = randomUUID();
-  const body = isCloudController
-    ? JSON.stringify({
-        description: 'Request invalid due to parse error: malformed HTTP request',
-        error_code: 'CF-MessageParseError',
-        code: 1001,
-      })
-    : JSON.stringify({ code: 'invalid_input', message: 'Malformed HTTP request.' });
-  const idHeader = isCloudController ? 'X-VCAP-Request-ID' : 'X-Request-Id';
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\n${idHeader}: ${requestId}\r\nX-Content-Type-Options: nosniff\r\n` +
-      `Content-Type: application/json;charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Connection: close\r\n\r\n${body}`,
-  );
-}
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = new SqliteStore(options.databasePath, { fsyncEveryCommit: options.fsyncEveryCommit ?? false });
   try {
@@ -207,8 +210,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const { handler, setUserDirectoryAvailable } = createRequestHandler(store, options);
-  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, handler);
-  server.on('clientError', answerClientError);
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const server: Server = createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node checks the timeouts every 30 s by default: check often enough to enforce them as set.
+    connectionsCheckingInterval: Math.min(
+      1_000,
+      Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
+    ),
+  });
+  const connections = guardConnections(server, { lingerMs: options.lingerMs ?? 2_000, allowedMethods });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    connections.track(req, res);
+    handler(req, res);
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -232,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.destroyLingering();
       }).then(() => store.close());
       return closed;
     },

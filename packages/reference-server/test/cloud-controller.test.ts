@@ -380,7 +380,7 @@ describe('bodies', () => {
     const big = JSON.stringify({ username: 'u'.repeat(100_000) });
     const response = await put(big);
     expect(response.status).toBe(400);
-    expect(cfError(response).description).toBe('Request invalid due to parse error: request body exceeds 16384 bytes');
+    expect(cfError(response).description).toBe('Request invalid due to parse error: request body exceeds 65536 bytes');
     expect(response.headers.get('connection')).toBe('close');
   });
 });
