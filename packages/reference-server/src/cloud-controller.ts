@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { excerpt, sendJson, sendNoContent, type RequestBody } from './http.js';
 import type { DirectoryUser, FeatureFlag, OrgRole, Organization, Store } from './store.js';
-import { cloudControllerAudience, type VerifiedToken } from './tokens.js';
+import type { VerifiedToken } from './tokens.js';
 import type { RateLimiter } from './rate-limit.js';
 
 // Cloud Controller v2 role association by username: the errors of errors/v2.yml that these
@@ -129,7 +129,11 @@ export function parseRoleRequest(body: RequestBody, maxBodyBytes: number): RoleR
 }
 
 export type Authentication =
-  { kind: 'none' } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'valid'; token: VerifiedToken };
+  | { kind: 'none' }
+  | { kind: 'invalid' }
+  | { kind: 'expired' }
+  | { kind: 'keys_unavailable' }
+  | { kind: 'valid'; token: VerifiedToken };
 
 export interface CloudControllerDeps {
   store: Store;
@@ -184,9 +188,10 @@ export async function handleRoleRequest(deps: CloudControllerDeps, request: Role
 
   // 1. Authentication.
   if (authentication.kind === 'none') return fail(cfErrors.notAuthenticated());
+  // As Cloud Controller when it cannot fetch UAA's verification keys.
+  if (authentication.kind === 'keys_unavailable') return fail(cfErrors.uaaUnavailable());
   if (authentication.kind !== 'valid') return fail(cfErrors.invalidAuthToken());
   const token = authentication.token;
-  if (!token.audiences.includes(cloudControllerAudience)) return fail(cfErrors.invalidAuthToken());
   const isAdmin = token.scopes.has('cloud_controller.admin');
 
   // 2. Feature flag (admins bypass it).

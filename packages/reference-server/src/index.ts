@@ -1,5 +1,11 @@
 export { startServer, createRequestHandler, type ServerOptions, type RunningServer } from './server.js';
-export { mintToken, developmentJwtSecret, cloudControllerAudience, type MintTokenOptions } from './tokens.js';
+export {
+  mintToken,
+  developmentJwtSecret,
+  cloudControllerAudience,
+  defaultTokenExpectations,
+  type MintTokenOptions,
+} from './tokens.js';
 export { fixtures, type Fixtures } from './fixtures.js';
 export { SqliteStore } from './sqlite-store.js';
 export { contractEnv, type ReferenceContractEnv } from './contract-env.js';

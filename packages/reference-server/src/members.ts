@@ -53,8 +53,6 @@ export interface MembersDeps {
   store: Store;
   maxBodyBytes: number;
   rateLimiter: RateLimiter;
-  /** When set, member tokens must name this audience. */
-  audience: string | undefined;
 }
 
 export interface RemoveMemberRequest {
@@ -81,10 +79,10 @@ export async function handleRemoveMember(deps: MembersDeps, request: RemoveMembe
     return;
   }
   if (authentication.kind === 'none') return fail(memberErrors.missingToken());
+  if (authentication.kind === 'keys_unavailable') return fail(memberErrors.internal());
   if (authentication.kind === 'expired') return fail(memberErrors.expiredToken());
   if (authentication.kind === 'invalid') return fail(memberErrors.invalidToken());
   const token = authentication.token;
-  if (deps.audience !== undefined && !token.audiences.includes(deps.audience)) return fail(memberErrors.invalidToken());
   if (!token.scopes.has('update:org')) return fail(memberErrors.missingScope());
   const organizationId = token.organizationId;
   if (organizationId === undefined) return fail(memberErrors.noOrganization());

@@ -7,7 +7,14 @@ import { handleRemoveMember, memberErrors, sendMemberError } from './members.js'
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { SqliteStore } from './sqlite-store.js';
 import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type Store } from './store.js';
-import { InvalidTokenError, TokenVerifier, type TokenKeyOptions } from './tokens.js';
+import {
+  InvalidTokenError,
+  TokenKeysUnavailableError,
+  TokenVerifier,
+  defaultTokenExpectations,
+  type TokenExpectations,
+  type TokenKeyOptions,
+} from './tokens.js';
 
 export interface ServerOptions extends TokenKeyOptions {
   host?: string;
@@ -37,7 +44,11 @@ export interface ServerOptions extends TokenKeyOptions {
   requestTimeoutMs?: number;
   /** How long a closing connection is still read, so that a client still sending reads the answer. Default 2 s. */
   lingerMs?: number;
-  /** When set, member API tokens must carry this audience. */
+  /** The `iss` Cloud Controller tokens must carry. Default: defaultTokenExpectations.cloudController.issuer. */
+  cloudControllerTokenIssuer?: string;
+  /** The `iss` member API tokens must carry. Default: defaultTokenExpectations.members.issuer. */
+  memberTokenIssuer?: string;
+  /** The audience member API tokens must carry. Default: defaultTokenExpectations.members.audience. */
   memberAudience?: string;
   /** Where unexpected faults are reported (never with tokens). Default: stderr. */
   log?: (line: string) => void;
@@ -73,13 +84,22 @@ function decodeSegment(segment: string): string {
   }
 }
 
-async function authenticate(req: IncomingMessage, verifier: TokenVerifier): Promise<Authentication> {
+async function authenticate(
+  req: IncomingMessage,
+  verifier: TokenVerifier,
+  expected: TokenExpectations,
+  log: (line: string) => void,
+): Promise<Authentication> {
   const bearer = bearerToken(req);
   if (bearer.kind === 'none') return { kind: 'none' };
   try {
-    return { kind: 'valid', token: await verifier.verify(bearer.token) };
+    return { kind: 'valid', token: await verifier.verify(bearer.token, expected) };
   } catch (error) {
     if (error instanceof InvalidTokenError) return { kind: error.reason };
+    if (error instanceof TokenKeysUnavailableError) {
+      log(error.message);
+      return { kind: 'keys_unavailable' };
+    }
     throw error;
   }
 }
@@ -105,8 +125,15 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     store,
     maxBodyBytes,
     rateLimiter: new RateLimiter(options.memberRateLimit ?? { requests: 1000, windowMs: 60_000 }),
-    audience: options.memberAudience,
   } as const;
+  const cloudControllerTokens: TokenExpectations = {
+    issuer: options.cloudControllerTokenIssuer ?? defaultTokenExpectations.cloudController.issuer,
+    audience: defaultTokenExpectations.cloudController.audience,
+  };
+  const memberTokens: TokenExpectations = {
+    issuer: options.memberTokenIssuer ?? defaultTokenExpectations.members.issuer,
+    audience: options.memberAudience ?? defaultTokenExpectations.members.audience,
+  };
 
   async function route(
     req: IncomingMessage,
@@ -134,7 +161,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
 
     const roleMatch = ROLE_PATH.exec(url.pathname);
     if (roleMatch && (req.method === 'PUT' || req.method === 'DELETE')) {
-      const authentication = await authenticate(req, verifier);
+      const authentication = await authenticate(req, verifier, cloudControllerTokens, log);
       await handleRoleRequest(cloudController, {
         req,
         res,
@@ -152,7 +179,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     }
     const memberMatch = MEMBER_PATH.exec(url.pathname);
     if (memberMatch && req.method === 'DELETE') {
-      const authentication = await authenticate(req, verifier);
+      const authentication = await authenticate(req, verifier, memberTokens, log);
       await handleRemoveMember(members, {
         res,
         headers,
@@ -191,6 +218,8 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
   };
   return {
     handler,
+    /** Rejects when the configured token key is unusable. */
+    ready: () => verifier.ready(),
     setUserDirectoryAvailable(available: boolean) {
       directoryAvailable = available;
     },
@@ -209,7 +238,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await store.close();
     throw error;
   }
-  const { handler, setUserDirectoryAvailable } = createRequestHandler(store, options);
+  const { handler, ready, setUserDirectoryAvailable } = createRequestHandler(store, options);
+  try {
+    await ready();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const headersTimeout = options.headersTimeoutMs ?? 20_000;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const server: Server = createServer({

@@ -1,11 +1,35 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 /** Used when no key is configured; fine on a developer machine, never in a deployment. */
 export const developmentJwtSecret = 'org-membership-api-development-secret';
 
 /** The audience Cloud Controller requires (UAA derives it from the `cloud_controller.*` scopes). */
 export const cloudControllerAudience = 'cloud_controller';
+
+/** The issuer and audience a token must carry to be accepted by one of the APIs. */
+export interface TokenExpectations {
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * Defaults that the development token command mints. UAA's `iss` is `<uaa url>/oauth/token`
+ * (a UAA run locally serves at http://localhost:8080/uaa); Aerospike Cloud tokens come from
+ * its token service at auth.control.aerospike.cloud for the API at api.aerospike.com.
+ */
+export const defaultTokenExpectations = {
+  cloudController: { issuer: 'http://localhost:8080/uaa/oauth/token', audience: cloudControllerAudience },
+  members: { issuer: 'https://auth.control.aerospike.cloud/', audience: 'https://api.aerospike.com' },
+} as const satisfies Record<string, TokenExpectations>;
 
 export interface TokenKeyOptions {
   /** HS256 shared secret. */
@@ -29,6 +53,12 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** The keys could not be fetched (JWKS URL unreachable or answering garbage): no token can be checked. */
+export class TokenKeysUnavailableError extends Error {}
+
+/** The configured key cannot be used (the server must not start with it). */
+export class TokenKeyConfigurationError extends Error {}
+
 function scopesOf(payload: JWTPayload): Set<string> {
   // UAA sends an array; OAuth2 servers commonly send a space-separated string.
   const scope = payload['scope'] ?? payload['scp'];
@@ -48,35 +78,75 @@ function stringClaim(payload: JWTPayload, ...names: string[]): string | undefine
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
-/** Verifies signature and expiry; caches verified tokens briefly (never past their expiry). */
+type VerificationKey = { key: CryptoKey | KeyObject | JWTVerifyGetKey; algorithms: string[] };
+
+function loadKey(options: TokenKeyOptions): Promise<VerificationKey> {
+  if (options.jwksUrl) {
+    let url: URL;
+    try {
+      url = new URL(options.jwksUrl);
+    } catch {
+      return Promise.reject(new TokenKeyConfigurationError('JWKS_URL is not a URL'));
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      return Promise.reject(new TokenKeyConfigurationError('JWKS_URL must be an http(s) URL'));
+    }
+    return Promise.resolve({ key: createRemoteJWKSet(url), algorithms: ['RS256'] });
+  }
+  if (options.jwtPublicKey) {
+    return importSPKI(options.jwtPublicKey, 'RS256').then(
+      (key) => ({ key, algorithms: ['RS256'] }),
+      () => {
+        throw new TokenKeyConfigurationError('JWT_PUBLIC_KEY is not an RSA public key in PEM (SPKI) form');
+      },
+    );
+  }
+  const secret = options.jwtSecret ?? developmentJwtSecret;
+  return Promise.resolve({ key: createSecretKey(Buffer.from(secret, 'utf8')), algorithms: ['HS256'] });
+}
+
+/** Failures of the key source itself, as opposed to failures of the token. */
+function isKeySourceFailure(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true; // fetch failed, DNS, refused
+  // ERR_JOSE_GENERIC: the JWKS URL answered with something other than 200 and a key set.
+  return error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JWKS_INVALID' || error.code === 'ERR_JOSE_GENERIC';
+}
+
+/**
+ * Verifies signature, expiry (required), issuer and audience; caches verified tokens briefly
+ * (never past their expiry).
+ */
 export class TokenVerifier {
-  readonly #key: Promise<{ key: CryptoKey | KeyObject | JWTVerifyGetKey; algorithms: string[] }>;
+  readonly #key: Promise<VerificationKey>;
   readonly #cache = new Map<string, { token: VerifiedToken; validUntil: number }>();
 
   constructor(options: TokenKeyOptions) {
-    if (options.jwksUrl) {
-      this.#key = Promise.resolve({ key: createRemoteJWKSet(new URL(options.jwksUrl)), algorithms: ['RS256'] });
-    } else if (options.jwtPublicKey) {
-      this.#key = importSPKI(options.jwtPublicKey, 'RS256').then((key) => ({ key, algorithms: ['RS256'] }));
-    } else {
-      const secret = options.jwtSecret ?? developmentJwtSecret;
-      this.#key = Promise.resolve({ key: createSecretKey(Buffer.from(secret, 'utf8')), algorithms: ['HS256'] });
-    }
+    this.#key = loadKey(options);
+    // Reported by ready() and verify(); not an unhandled rejection meanwhile.
+    this.#key.catch(() => {});
   }
 
-  async verify(token: string): Promise<VerifiedToken> {
+  /** Rejects with TokenKeyConfigurationError when the configured key is unusable. */
+  async ready(): Promise<void> {
+    await this.#key;
+  }
+
+  async verify(token: string, expected: TokenExpectations): Promise<VerifiedToken> {
     const now = Date.now();
-    const cached = this.#cache.get(token);
+    const cacheKey = `${expected.issuer} ${expected.audience} ${token}`;
+    const cached = this.#cache.get(cacheKey);
     if (cached && cached.validUntil > now) return cached.token;
     const { key, algorithms } = await this.#key;
+    const checks = { algorithms, issuer: expected.issuer, audience: expected.audience, requiredClaims: ['exp'] };
     let payload: JWTPayload;
     try {
       const result =
-        typeof key === 'function'
-          ? await jwtVerify(token, key, { algorithms })
-          : await jwtVerify(token, key, { algorithms });
+        typeof key === 'function' ? await jwtVerify(token, key, checks) : await jwtVerify(token, key, checks);
       payload = result.payload;
     } catch (error) {
+      if (typeof key === 'function' && isKeySourceFailure(error)) {
+        throw new TokenKeysUnavailableError(`token keys unavailable: ${(error as Error).message}`, { cause: error });
+      }
       const code = (error as { code?: unknown }).code;
       throw new InvalidTokenError(code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid');
     }
@@ -88,8 +158,7 @@ export class TokenVerifier {
       audiences: Array.isArray(aud) ? aud : typeof aud === 'string' ? [aud] : [],
     };
     if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.clear();
-    const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
-    this.#cache.set(token, { token: verified, validUntil: Math.min(expiresAt, now + CACHE_TTL_MS) });
+    this.#cache.set(cacheKey, { token: verified, validUntil: Math.min(payload.exp! * 1000, now + CACHE_TTL_MS) });
     return verified;
   }
 }
@@ -99,16 +168,28 @@ export interface MintTokenOptions {
   scopes: string[];
   userId: string;
   orgId?: string;
-  /** Defaults to what UAA derives: the prefixes of dotted scopes (`cloud_controller.write` → `cloud_controller`). */
+  /** Which API the token is for; default: the member API when `orgId` is given, else Cloud Controller. */
+  api?: 'cloud-controller' | 'members';
+  /** Default: the API's default issuer (defaultTokenExpectations). */
+  issuer?: string;
+  /**
+   * Cloud Controller default: what UAA derives, the prefixes of dotted scopes
+   * (`cloud_controller.write` → `cloud_controller`); member API default: its default audience.
+   */
   audience?: string | string[];
   /** Defaults to one hour; negative values mint an already expired token. */
   expiresInSeconds?: number;
 }
 
-/** Mints an HS256 token in UAA's shape (`user_id`, `scope` array, `aud`) plus `org_id`. */
+/** Mints an HS256 token in UAA's shape (`user_id`, `scope` array, `iss`, `aud`) plus `org_id`. */
 export async function mintToken(options: MintTokenOptions): Promise<string> {
+  const api = options.api ?? (options.orgId === undefined ? 'cloud-controller' : 'members');
   const derivedAudience = [...new Set(options.scopes.filter((s) => s.includes('.')).map((s) => s.split('.')[0]!))];
-  const audience = options.audience ?? derivedAudience;
+  const audience =
+    options.audience ?? (api === 'members' ? defaultTokenExpectations.members.audience : derivedAudience);
+  const issuer =
+    options.issuer ??
+    (api === 'members' ? defaultTokenExpectations.members.issuer : defaultTokenExpectations.cloudController.issuer);
   const issuedAt = Math.floor(Date.now() / 1000);
   const claims: JWTPayload = {
     user_id: options.userId,
@@ -119,6 +200,7 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
+    .setIssuer(issuer)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + (options.expiresInSeconds ?? 3600));
   if (Array.isArray(audience) ? audience.length > 0 : audience.length > 0) jwt = jwt.setAudience(audience);

@@ -87,7 +87,7 @@ describe('errors', () => {
       message: 'The access token lacks the update:org scope.',
     });
     const noOrg = await del(
-      bearer(await mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId })),
+      bearer(await mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId, api: 'members' })),
     );
     expect(noOrg.status).toBe(403);
     expect(noOrg.json).toMatchObject({ code: 'permission_denied' });

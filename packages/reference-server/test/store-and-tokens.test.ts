@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore, fixtures, mintToken } from '../src/index.js';
 import { migrate } from '../src/sqlite-store.js';
 import { Database } from '../src/sqlite-driver.js';
-import { TokenVerifier } from '../src/tokens.js';
+import { TokenVerifier, defaultTokenExpectations } from '../src/tokens.js';
+
+const cfTokens = defaultTokenExpectations.cloudController;
+const memberTokens = defaultTokenExpectations.members;
 
 const dir = mkdtempSync(join(tmpdir(), 'reference-server-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -171,14 +174,16 @@ describe('tokens', () => {
     const verifier = new TokenVerifier({ jwtSecret: 's' });
     const cf = await verifier.verify(
       await mintToken({ secret: 's', scopes: ['cloud_controller.write', 'openid'], userId: 'u1' }),
+      cfTokens,
     );
     expect(cf.audiences).toEqual(['cloud_controller']);
     expect([...cf.scopes]).toEqual(['cloud_controller.write', 'openid']);
     expect(cf.userId).toBe('u1');
     const members = await verifier.verify(
       await mintToken({ secret: 's', scopes: ['update:org'], userId: 'u2', orgId: 'o1' }),
+      memberTokens,
     );
-    expect(members).toMatchObject({ audiences: [], organizationId: 'o1' });
+    expect(members).toMatchObject({ audiences: [memberTokens.audience], organizationId: 'o1' });
   });
 
   it('accepts a space-separated scope string', async () => {
@@ -186,9 +191,11 @@ describe('tokens', () => {
     const token = await new SignJWT({ scope: 'read:org update:org', org_id: 'o' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('client')
+      .setIssuer(memberTokens.issuer)
+      .setAudience(memberTokens.audience)
       .setExpirationTime('1h')
       .sign(key);
-    const verified = await new TokenVerifier({ jwtSecret: 's' }).verify(token);
+    const verified = await new TokenVerifier({ jwtSecret: 's' }).verify(token, memberTokens);
     expect([...verified.scopes]).toEqual(['read:org', 'update:org']);
     expect(verified.userId).toBe('client');
   });
@@ -199,19 +206,27 @@ describe('tokens', () => {
     const token = await new SignJWT({ scope: ['cloud_controller.admin'], aud: ['cloud_controller'] })
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject('u')
+      .setIssuer(cfTokens.issuer)
       .setExpirationTime('1h')
       .sign(privateKey);
-    expect((await verifier.verify(token)).audiences).toEqual(['cloud_controller']);
-    await expect(verifier.verify(await mintToken({ secret: 's', scopes: [], userId: 'u' }))).rejects.toMatchObject({
+    expect((await verifier.verify(token, cfTokens)).audiences).toEqual(['cloud_controller']);
+    const hs256 = await mintToken({ secret: 's', scopes: ['cloud_controller.admin'], userId: 'u' });
+    await expect(verifier.verify(hs256, cfTokens)).rejects.toMatchObject({
       reason: 'invalid',
     });
   });
 
   it('never serves a cached token past its expiry', async () => {
     const verifier = new TokenVerifier({ jwtSecret: 's' });
-    const token = await mintToken({ secret: 's', scopes: ['update:org'], userId: 'u', expiresInSeconds: 1 });
-    await verifier.verify(token);
+    const token = await mintToken({
+      secret: 's',
+      scopes: ['update:org'],
+      userId: 'u',
+      orgId: 'o',
+      expiresInSeconds: 1,
+    });
+    await verifier.verify(token, memberTokens);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+    await expect(verifier.verify(token, memberTokens)).rejects.toMatchObject({ reason: 'expired' });
   });
 });
