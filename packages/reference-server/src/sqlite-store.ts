@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from './sqlite-driver.js';
 import type {
@@ -115,6 +115,28 @@ export function migrate(db: Database, target = MIGRATIONS.length): void {
   }
 }
 
+/** The database cannot serve: at start (the server refuses to start) or later (writes are refused). */
+export class StorageError extends Error {}
+
+/** Newest audit events kept by default; older ones are dropped as new ones are written. */
+export const defaultAuditRetention = 100_000;
+
+export interface SqliteStoreOptions {
+  /** fsync every commit (survives power cuts, not only crashes of the server). */
+  fsyncEveryCommit?: boolean;
+  /** How many of the newest audit events to keep. Default defaultAuditRetention. */
+  auditRetention?: number;
+}
+
+function fileIdentity(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 type ChangeOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface QueuedChange {
@@ -130,18 +152,54 @@ export class SqliteStore implements Store {
   #queued: QueuedChange[] = [];
   readonly #commitBatch;
 
-  constructor(path: string, options: { fsyncEveryCommit?: boolean } = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new Database(path);
+  readonly #path: string;
+  /** The files the server opened (device and inode), checked before every commit. */
+  #identity: { main: string; wal: string | undefined } | undefined;
+  /** Set once the database file went away: no write is acknowledged after that. */
+  #lost: StorageError | undefined;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.#path = path;
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      // A file that SQLite can only read opens fine and then fails every write.
+      try {
+        accessSync(dirname(path), constants.W_OK);
+        if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK);
+      } catch {
+        throw new StorageError(`${path} is not writable (the file and its directory must be)`);
+      }
+    }
+    try {
+      this.#db = new Database(path);
+    } catch (error) {
+      throw new StorageError(`${path} cannot be opened: ${(error as Error).message}`);
+    }
     // WAL: a transaction is committed (written to the WAL file) before its response is
     // written, so an acknowledged change survives kill -9 of the server. synchronous=NORMAL
     // skips the fsync per commit (about 8x the write rate) at the price of the last commits
     // on a power cut or kernel crash; fsyncEveryCommit covers those too.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.fsyncEveryCommit ? 'FULL' : 'NORMAL'}`);
-    this.#db.pragma('foreign_keys = ON');
-    this.#db.pragma('busy_timeout = 5000');
-    migrate(this.#db);
+    try {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${options.fsyncEveryCommit ? 'FULL' : 'NORMAL'}`);
+      this.#db.pragma('foreign_keys = ON');
+      this.#db.pragma('busy_timeout = 5000');
+      migrate(this.#db);
+      // Damaged pages would otherwise surface later as wrong answers (a role "not found").
+      const check = this.#db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new StorageError(`${path} is damaged (quick_check: ${String(check)})`);
+      // A write that changes nothing: fails now if the file can only be read.
+      const version = this.#db.pragma('user_version', { simple: true }) as number;
+      this.#db.transaction(() => this.#db.pragma(`user_version = ${version}`)).immediate();
+    } catch (error) {
+      this.#db.close();
+      if (error instanceof StorageError) throw error;
+      throw new StorageError(`${path} cannot be used: ${(error as Error).message}`);
+    }
+    if (path !== ':memory:') {
+      this.#identity = { main: fileIdentity(path)!, wal: fileIdentity(`${path}-wal`) };
+    }
+    const auditRetention = options.auditRetention ?? defaultAuditRetention;
     const db = this.#db;
     this.#statements = {
       usersByName: db.prepare<[string], DirectoryUser>(
@@ -176,18 +234,22 @@ export class SqliteStore implements Store {
         `INSERT INTO events (type, organization_guid, user_id, role, actor_user_id, request_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // sequence is the rowid: dropping the oldest is a range delete at the start of the table.
+      pruneEvents: db.prepare<[number]>('DELETE FROM events WHERE sequence <= (SELECT max(sequence) FROM events) - ?'),
     };
     // Built once: better-sqlite3 makes a transaction inside a transaction a savepoint.
     const inSavepoint = db.transaction((change: () => unknown) => change());
-    this.#commitBatch = db.transaction((batch: readonly QueuedChange[]): ChangeOutcome[] =>
-      batch.map(({ change }): ChangeOutcome => {
+    this.#commitBatch = db.transaction((batch: readonly QueuedChange[]): ChangeOutcome[] => {
+      const outcomes = batch.map(({ change }): ChangeOutcome => {
         try {
           return { ok: true, value: inSavepoint(change) };
         } catch (error) {
           return { ok: false, error };
         }
-      }),
-    );
+      });
+      this.#statements.pruneEvents.run(auditRetention);
+      return outcomes;
+    });
   }
 
   /**
@@ -210,6 +272,7 @@ export class SqliteStore implements Store {
     this.#queued = [];
     let outcomes: ChangeOutcome[];
     try {
+      this.#checkFiles();
       outcomes = this.#commitBatch.immediate(batch);
     } catch (error) {
       for (const { reject } of batch) reject(error);
@@ -220,6 +283,21 @@ export class SqliteStore implements Store {
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     });
+  }
+
+  /**
+   * A database file removed (or replaced) under the running server still takes commits,
+   * through the open descriptor, and they are gone at the next start: refuse them.
+   */
+  #checkFiles(): void {
+    if (this.#lost) throw this.#lost;
+    if (!this.#identity) return;
+    const wal = fileIdentity(`${this.#path}-wal`);
+    this.#identity.wal ??= wal;
+    if (fileIdentity(this.#path) !== this.#identity.main || wal !== this.#identity.wal) {
+      this.#lost = new StorageError(`${this.#path} was removed or replaced while the server ran: writes are refused`);
+      throw this.#lost;
+    }
   }
 
   #record(type: RoleEvent['type'], org: string, userId: string, role: string | null, context: ChangeContext): void {
@@ -260,8 +338,8 @@ export class SqliteStore implements Store {
 
   grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
     return this.#change(() => {
-      this.#statements.grantOrgRole.run(organizationGuid, userId, role);
-      this.#record('org_role_add', organizationGuid, userId, role, context);
+      const { changes } = this.#statements.grantOrgRole.run(organizationGuid, userId, role);
+      if (changes > 0) this.#record('org_role_add', organizationGuid, userId, role, context);
     });
   }
 
@@ -294,8 +372,8 @@ export class SqliteStore implements Store {
           }
         }
       }
-      this.#statements.revokeOrgRole.run(organizationGuid, userId, role);
-      this.#record('org_role_remove', organizationGuid, userId, role, context);
+      const { changes } = this.#statements.revokeOrgRole.run(organizationGuid, userId, role);
+      if (changes > 0) this.#record('org_role_remove', organizationGuid, userId, role, context);
       return { ok: true };
     });
   }
@@ -303,7 +381,7 @@ export class SqliteStore implements Store {
   removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean> {
     return this.#change(() => {
       const { changes } = this.#statements.removeMember.run(organizationId, userId);
-      this.#record('member_remove', organizationId, userId, null, context);
+      if (changes > 0) this.#record('member_remove', organizationId, userId, null, context);
       return changes > 0;
     });
   }
