@@ -7,6 +7,6 @@ export {
   type MintTokenOptions,
 } from './tokens.js';
 export { fixtures, type Fixtures } from './fixtures.js';
-export { SqliteStore } from './sqlite-store.js';
+export { SqliteStore, StorageError } from './sqlite-store.js';
 export { contractEnv, type ReferenceContractEnv } from './contract-env.js';
 export * from './store.js';

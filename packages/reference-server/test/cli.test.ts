@@ -1,0 +1,153 @@
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeJwt } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore, defaultTokenExpectations, fixtures } from '../src/index.js';
+
+// The command lines as a user runs them: a failure is one clear line and a non-zero exit
+// (no stack trace, no "listening" first); a first run needs no flags for the README's examples.
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'reference-server-cli-'));
+chmodSync(dir, 0o755);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(script: string, args: string[], env: Record<string, string> = {}, uid?: number): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      {
+        cwd: packageDir,
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...env },
+        timeout: 15_000,
+        ...(uid === undefined ? {} : { uid, gid: uid }),
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function expectOneLineFailure(result: Run, pattern: RegExp): void {
+  expect(result.code, result.stderr).not.toBe(0);
+  expect(result.stdout).not.toContain('listening');
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('server command', { timeout: 60_000 }, () => {
+  it('a busy port: one line, non-zero exit', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const result = await run('src/cli.ts', ['--port', String(port), '--db', join(dir, 'busy.db')]);
+      expectOneLineFailure(result, new RegExp(`127\\.0\\.0\\.1:${port}: the port is in use`));
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('an invalid JWT_PUBLIC_KEY: one line, non-zero exit, never "listening"', async () => {
+    const result = await run('src/cli.ts', ['--port', '0', '--db', join(dir, 'key.db')], { JWT_PUBLIC_KEY: 'garbage' });
+    expectOneLineFailure(result, /JWT_PUBLIC_KEY is not an RSA public key/);
+  });
+
+  it('a bad option: one line, non-zero exit', async () => {
+    expectOneLineFailure(await run('src/cli.ts', ['--port', 'x']), /--port must be an integer/);
+    expectOneLineFailure(await run('src/cli.ts', ['--bogus']), /Unknown option '--bogus'/);
+  });
+
+  it('a database file the server may only read: refused at start', async () => {
+    const readOnlyDir = join(dir, 'read-only');
+    mkdirSync(readOnlyDir);
+    const path = join(readOnlyDir, 'cc.db');
+    await new SqliteStore(path).close();
+    // Root may write any file: run the server as nobody, on a file and folder it can only read.
+    const root = process.getuid?.() === 0;
+    if (!root) chmodSync(path, 0o444);
+    if (!root) chmodSync(readOnlyDir, 0o555);
+    try {
+      const result = await run('src/cli.ts', ['--port', '0', '--db', path], {}, root ? 65534 : undefined);
+      expectOneLineFailure(result, new RegExp(`${path} is not writable`));
+    } finally {
+      chmodSync(readOnlyDir, 0o755);
+    }
+  });
+
+  it('first run on a new database: seeded, the README username works with a token from the token command', async () => {
+    const path = join(dir, 'first-run', 'reference.db');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', path], {
+      cwd: packageDir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (data: Buffer) => {
+          out += data.toString();
+          const match = /listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error('server exited')));
+      });
+      const token = (
+        await run('src/token-cli.ts', ['--scopes', 'cloud_controller.admin', '--user', fixtures.adminUserId])
+      ).stdout.trim();
+      const response = await fetch(`${url}/v2/organizations/${fixtures.organizations.name1766}/users`, {
+        method: 'PUT',
+        headers: { Authorization: `bearer ${token}` },
+        body: JSON.stringify({ username: 'user@example.com' }),
+      });
+      expect(response.status).toBe(201);
+      const memberToken = (
+        await run('src/token-cli.ts', ['--scopes', 'update:org', '--user', fixtures.membersAdminUserId])
+      ).stdout.trim();
+      const member = await fetch(`${url}/v1/organization/members/${fixtures.memberUserId}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${memberToken}` },
+      });
+      expect(member.status).toBe(204);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('token and contract-env commands', { timeout: 60_000 }, () => {
+  it('a member API token defaults to the fixture organization and the member API issuer and audience', async () => {
+    const result = await run('src/token-cli.ts', ['--scopes', 'update:org', '--user', 'u1']);
+    expect(result.code).toBe(0);
+    expect(decodeJwt(result.stdout.trim())).toMatchObject({
+      org_id: fixtures.membersOrgId,
+      iss: defaultTokenExpectations.members.issuer,
+      aud: defaultTokenExpectations.members.audience,
+    });
+    const cf = await run('src/token-cli.ts', ['--scopes', 'cloud_controller.admin', '--user', 'u1']);
+    expect(decodeJwt(cf.stdout.trim())).toMatchObject({ iss: defaultTokenExpectations.cloudController.issuer });
+    expect(decodeJwt(cf.stdout.trim())).not.toHaveProperty('org_id');
+  });
+
+  it('bad input: one line, non-zero exit', async () => {
+    expectOneLineFailure(
+      await run('src/token-cli.ts', ['--scopes', 'update:org', '--user', 'u', '--expires', 'soon']),
+      /--expires must be an integer/,
+    );
+    expectOneLineFailure(await run('src/token-cli.ts', ['--scopes', 'update:org']), /--user is required/);
+    expectOneLineFailure(await run('src/contract-env-cli.ts', ['--bogus']), /takes no arguments/);
+  });
+});
