@@ -113,13 +113,11 @@ describe('oversized bodies', () => {
       Authorization: `bearer ${admin}`,
       'Content-Length': String(megabytes),
     });
-    const result = await exchange(server.url, [
-      head,
-      Buffer.alloc(131_072, 'x'),
-      waitForAnswer,
-      pause,
-      ...rest(megabytes - 131_072),
-    ]);
+    const result = await exchange(
+      server.url,
+      [head, Buffer.alloc(131_072, 'x'), waitForAnswer, pause, ...rest(megabytes - 131_072)],
+      { end: true },
+    );
     expect(result.error).toBeUndefined();
     expect(result.responses).toHaveLength(1);
     expect(result.responses[0]!.status).toBe(400);
@@ -134,7 +132,9 @@ describe('oversized bodies', () => {
     const head = `PUT ${rolePath('users')} HTTP/1.1\r\nHost: x\r\nAuthorization: bearer ${admin}\r\nTransfer-Encoding: chunked\r\n\r\n`;
     const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(65_536, 'x'), Buffer.from('\r\n')]);
     const chunks = Array.from({ length: 192 }, () => chunk);
-    const result = await exchange(server.url, [head, chunk, chunk, waitForAnswer, pause, ...chunks, '0\r\n\r\n']);
+    const result = await exchange(server.url, [head, chunk, chunk, waitForAnswer, pause, ...chunks, '0\r\n\r\n'], {
+      end: true,
+    });
     expect(result.error).toBeUndefined();
     expect(result.closedBy).toBe('server');
     expect(result.responses.map((r) => r.status)).toEqual([400]);
@@ -146,13 +146,11 @@ describe('oversized bodies', () => {
       Authorization: `Bearer ${member}`,
       'Content-Length': String(megabytes),
     });
-    const result = await exchange(server.url, [
-      head,
-      Buffer.alloc(131_072, 'x'),
-      waitForAnswer,
-      pause,
-      ...rest(megabytes - 131_072),
-    ]);
+    const result = await exchange(
+      server.url,
+      [head, Buffer.alloc(131_072, 'x'), waitForAnswer, pause, ...rest(megabytes - 131_072)],
+      { end: true },
+    );
     expect(result.error).toBeUndefined();
     expect(result.responses.map((r) => r.status)).toEqual([400]);
     expect(json(result.responses[0]!.body)).toEqual({

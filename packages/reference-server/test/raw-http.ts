@@ -45,24 +45,27 @@ export function parseResponses(raw: Buffer): { responses: RawResponse[]; rest: s
 export function openSocket(url: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => resolve(socket));
+    // As HTTP clients do, keep sending the request after the server's FIN.
+    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
 
 /**
  * Sends `chunks` one after another (a function chunk runs between writes, e.g. to wait),
- * then reads until the server closes the connection or `idleMs` pass without data.
+ * then (with `end`) half-closes, and reads until the connection is closed or `idleMs` pass
+ * without data.
  */
 export async function exchange(
   url: string,
   chunks: Array<string | Buffer | ((received: () => Buffer) => Promise<void>)>,
-  { idleMs = 1_500 }: { idleMs?: number } = {},
+  { idleMs = 1_500, end = false }: { idleMs?: number; end?: boolean } = {},
 ): Promise<RawExchange> {
   const socket = await openSocket(url);
   const received: Buffer[] = [];
   let error: string | undefined;
   let closedBy: RawExchange['closedBy'] = 'server';
+  let writesDone = false;
   const idle = () => {
     closedBy = 'idle';
     socket.destroy();
@@ -73,6 +76,10 @@ export async function exchange(
       received.push(data);
       clearTimeout(timer);
       timer = setTimeout(idle, idleMs);
+    });
+    // The server's FIN: done once our own writes are.
+    socket.on('end', () => {
+      if (writesDone) socket.end();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error ??= e.code ?? e.message;
@@ -96,6 +103,8 @@ export async function exchange(
       });
     });
   }
+  writesDone = true;
+  if ((end || socket.readableEnded) && !socket.destroyed) socket.end();
   await closed;
   return { ...parseResponses(all()), error, closedBy };
 }
