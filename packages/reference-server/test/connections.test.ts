@@ -3,7 +3,7 @@ import { fixtures } from '../src/index.js';
 import { exchange, parseResponses, request } from './raw-http.js';
 import { UUID, expectConforms, startTestServer, tokens, type TestServer } from './support.js';
 
-// Attacks on the HTTP layer, sent from a bare socket: what is read gets its own answer, in
+// Hostile input at the HTTP layer, sent from a bare socket: what is read gets its own answer, in
 // order and in the API's shape; nothing committed is reported as failed.
 
 const org = fixtures.organizations.name1766;

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 
-// A bare TCP client: HTTP clients refuse to send what the attacks send (pipelined garbage,
+// A bare TCP client: HTTP clients refuse to send what these tests send (pipelined garbage,
 // absolute-form targets, CONNECT to a path, a body they keep writing after the answer).
 
 export interface RawResponse {

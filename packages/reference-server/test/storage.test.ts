@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore, fixtures } from '../src/index.js';
 import { bearer, startTestServer, tokens } from './support.js';
 
-// Storage faults found by attacks: a damaged file must stop the start, a file removed under
+// Storage faults: a damaged file must stop the start, a file removed under
 // the running server must stop writes from being acknowledged, and the audit table must not
 // grow with requests that change nothing.
 
