@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { cfErrors } from './cloud-controller.js';
 import {
   JSON_CONTENT_TYPE,
   bodyFailures,
@@ -9,6 +10,7 @@ import {
   targetUrl,
   vcapRequestId,
 } from './http.js';
+import { memberErrors } from './members.js';
 
 // What Node's HTTP server leaves to the application at the connection level: answers to
 // malformed HTTP (after every request read before it has its own answer), CONNECT, and a
@@ -77,13 +79,11 @@ export function failedRequestTarget(
 
 /** The 400 for a request Node could not parse; in Cloud Controller's shape if its target is a Cloud Controller path. */
 export function malformedRequestAnswer(target: string | undefined): string {
+  const cf = cfErrors.messageParseError('malformed HTTP request');
+  const member = memberErrors.malformedRequest();
   return rawErrorAnswer(400, isCloudControllerPath(targetUrl(target)?.pathname ?? ''), randomUUID(), {
-    cloudController: {
-      description: 'Request invalid due to parse error: malformed HTTP request',
-      error_code: 'CF-MessageParseError',
-      code: 1001,
-    },
-    members: { code: 'invalid_input', message: 'Malformed HTTP request.' },
+    cloudController: { description: cf.description, error_code: `CF-${cf.name}`, code: cf.code },
+    members: { code: member.code, message: member.message },
   });
 }
 

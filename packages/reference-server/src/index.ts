@@ -1,4 +1,10 @@
-export { startServer, createRequestHandler, type ServerOptions, type RunningServer } from './server.js';
+export {
+  startServer,
+  createRequestHandler,
+  defaultMaxBodyBytes,
+  type ServerOptions,
+  type RunningServer,
+} from './server.js';
 export {
   mintToken,
   developmentJwtSecret,
