@@ -1,5 +1,6 @@
-import { ApiError } from './errors.js';
-import type { Fetch, TokenProvider } from './fetch.js';
+import { recordCredentials } from './credentials.js';
+import { ApiError, ResponseParseError } from './errors.js';
+import type { Fetch, TokenProvider } from './transport.js';
 
 export interface ClientCredentialsOptions {
   /** The token endpoint, e.g. `https://auth.control.aerospike.cloud/oauth/token`. */
@@ -35,14 +36,16 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
         }),
       }),
     );
+    // The endpoint may echo the secret: errors made from its answer cut it out.
+    recordCredentials(response, [clientSecret]);
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) throw new ApiError(response, body);
     const { access_token: token, expires_in: expiresIn } = (body ?? {}) as {
       access_token?: unknown;
       expires_in?: unknown;
     };
-    if (typeof token !== 'string' || !token)
-      throw new ApiError(response, { message: 'The token endpoint answered without an access_token' });
+    // Not JSON, or JSON without a token.
+    if (typeof token !== 'string' || !token) throw new ResponseParseError(response);
     // Without a usable expires_in the token serves the requests waiting for it, and no later ones.
     const seconds = Number(expiresIn) || 0;
     const lifetime = seconds - Math.min(refreshBeforeExpirySeconds, seconds / 2);
@@ -50,8 +53,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     return token;
   }
 
-  return ({ rejectedToken, fetch }) => {
+  const provider: TokenProvider = ({ rejectedToken, fetch }) => {
     if (cached && cached.token !== rejectedToken && Date.now() < cached.expiresAt) return cached.token;
     return (pending ??= requestToken(fetch).finally(() => (pending = undefined)));
   };
+  // The API's answers may echo the secret too: the transport cuts it out of their errors.
+  recordCredentials(provider, [clientSecret]);
+  return provider;
 }

@@ -1,13 +1,7 @@
 import type { components, paths } from '@org-membership-api/types';
 import createClient, { type Client } from 'openapi-fetch';
 import { unwrap } from './errors.js';
-import {
-  PreparedRequest,
-  createTransport,
-  type TokenProvider,
-  type Transport,
-  type TransportOptions,
-} from './fetch.js';
+import { createTransport, type TokenProvider, type TransportOptions } from './transport.js';
 
 /** The four organization roles Cloud Controller v2 assigns by username. */
 export type Role = 'users' | 'managers' | 'billing_managers' | 'auditors';
@@ -76,50 +70,23 @@ export interface OrgMembershipClient {
 }
 
 /**
- * The client with every request method releasing the transport's timer once openapi-fetch has
- * read the answer (the timer bounds the body read too; left armed, it would hold the attempt's
- * signal until it fires). A `parseAs: 'stream'` body is read later, without that bound.
- */
-function releasing<Paths extends {}>(client: Client<Paths>, transport: Transport): Client<Paths> {
-  return new Proxy(client, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key);
-      if (typeof value !== 'function' || key === 'use' || key === 'eject') return value;
-      return async (...args: unknown[]) => {
-        const result = (await value(...args)) as { response: Response };
-        transport.release(result.response);
-        return result;
-      };
-    },
-  });
-}
-
-/**
  * One client for both APIs, each on its own host with its own credentials. Non-2xx answers
  * throw {@link ApiError}; network errors, timeouts and aborts throw as `fetch` does.
  */
 export function createOrgMembershipClient(options: OrgMembershipClientOptions): OrgMembershipClient {
-  // Per API, two openapi-fetch clients on one transport: `raw` builds WHATWG Requests, as
-  // middleware added with `raw.*.use()` expects; the methods below build PreparedRequests,
-  // which the transport sends without copying (most of the cost of a call otherwise).
+  // One openapi-fetch client per API, used as it is documented: it builds a WHATWG Request for
+  // every call (the methods' and the raw ones'), runs the middleware added with `raw.*.use()`,
+  // and hands the Request to the transport as its `fetch`.
   const connect = <Paths extends {}>(name: 'cloudController' | 'members') => {
     const api = options[name];
-    const fetch = api && createTransport(options, api.token);
-    const raw = fetch && releasing(createClient<Paths>({ baseUrl: api.baseUrl, fetch }), fetch);
-    const prepared =
-      fetch &&
-      releasing(
-        createClient<Paths>({ baseUrl: api.baseUrl, fetch, Request: PreparedRequest as unknown as typeof Request }),
-        fetch,
-      );
-    const configured = (client: Client<Paths> | undefined) => (): Client<Paths> => {
+    const client = api && createClient<Paths>({ baseUrl: api.baseUrl, fetch: createTransport(options, api) });
+    return (): Client<Paths> => {
       if (!client) throw new Error(`The ${name} API is not configured: pass options.${name}.baseUrl`);
       return client;
     };
-    return [configured(raw), configured(prepared)] as const;
   };
-  const [rawCloudController, cloudController] = connect<CloudControllerPaths>('cloudController');
-  const [rawMembers, members] = connect<MembersPaths>('members');
+  const cloudController = connect<CloudControllerPaths>('cloudController');
+  const members = connect<MembersPaths>('members');
   // The four role paths have identical operations, so one of them types them all.
   const rolePath = (role: Role) => `/v2/organizations/{guid}/${role}` as '/v2/organizations/{guid}/users';
 
@@ -149,10 +116,10 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
     },
     raw: {
       get cloudController() {
-        return rawCloudController();
+        return cloudController();
       },
       get members() {
-        return rawMembers();
+        return members();
       },
     },
   };

@@ -12,7 +12,7 @@ export {
   type RoleRemoval,
   type RoleTarget,
 } from './client.js';
-export { ApiError, unwrap } from './errors.js';
+export { ApiError, ResponseParseError, unwrap } from './errors.js';
 export {
   parseRetryAfter,
   type Fetch,
@@ -20,4 +20,4 @@ export {
   type TokenContext,
   type TokenProvider,
   type TransportOptions,
-} from './fetch.js';
+} from './transport.js';

@@ -285,13 +285,14 @@ describe('clientCredentials', () => {
     expect(authorization(fetch).at(-1)).toBe('Bearer later');
   });
 
-  it('throws an ApiError for an answer without access_token', async () => {
+  it('throws a ResponseParseError for an answer without access_token', async () => {
     const fetch = fakeFetch(() => json(200, { token_type: 'Bearer' }));
     await expect(
       membersClient(fetch, clientCredentials(credentials)).members.remove({ userId: USER_ID }),
     ).rejects.toMatchObject({
-      name: 'ApiError',
-      message: 'The token endpoint answered without an access_token',
+      name: 'ResponseParseError',
+      status: 200,
+      message: "The 200 answer's body is not the JSON expected",
     });
   });
 });

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, clientCredentials, createOrgMembershipClient, unwrap } from '../src/index.js';
+import { ApiError, clientCredentials, createOrgMembershipClient, ResponseParseError, unwrap } from '../src/index.js';
 import {
   CLOUD_CONTROLLER_URL,
   empty,
@@ -237,5 +237,200 @@ describe('unwrap', () => {
     expect(() => unwrap(result)).toThrow(
       expect.objectContaining({ status: 404, code: 30003, errorCode: 'CF-OrganizationNotFound' }),
     );
+  });
+});
+
+describe('ApiError from RFC 9457 problem details (the member API’s current form)', () => {
+  const problem = (body: Record<string, unknown>) => () =>
+    json(body.status as number, body, { 'Content-Type': 'application/problem+json', 'X-Request-Id': 'problem-1' });
+
+  it('takes code from the last segment of the urn:aerospike:errors type, and message from detail', async () => {
+    const fetch = fakeFetch(
+      problem({
+        type: 'urn:aerospike:errors:permission_denied',
+        title: 'Permission denied',
+        status: 403,
+        detail: 'The access token lacks the update:org scope.',
+        instance: '/organization/members/3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34',
+        context: { scope: 'update:org' },
+        message: 'Permission denied (deprecated field)',
+      }),
+    );
+    const error = await failure(removeMember(fetch));
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      status: 403,
+      code: 'permission_denied',
+      type: 'urn:aerospike:errors:permission_denied',
+      message: 'The access token lacks the update:org scope.',
+      requestId: 'problem-1',
+    });
+  });
+
+  it('falls back to the deprecated message, then to title; an explicit code wins over the type', async () => {
+    const withMessage = await failure(
+      removeMember(
+        fakeFetch(
+          problem({
+            type: 'urn:aerospike:errors:invalid_token',
+            title: 'Unauthorized',
+            status: 401,
+            message: 'The access token expired.',
+          }),
+        ),
+      ),
+    );
+    expect(withMessage).toMatchObject({ code: 'invalid_token', message: 'The access token expired.' });
+    const titleOnly = await failure(
+      removeMember(
+        fakeFetch(problem({ type: 'urn:aerospike:errors:rate_limited', title: 'Too many requests', status: 429 })),
+      ),
+    );
+    expect(titleOnly).toMatchObject({ status: 429, code: 'rate_limited', message: 'Too many requests' });
+    const both = await failure(
+      removeMember(fakeFetch(problem({ type: 'urn:aerospike:errors:x', code: 'explicit', status: 400, detail: 'd' }))),
+    );
+    expect(both.code).toBe('explicit');
+  });
+
+  it('reads no code from a type that is not a URN (about:blank, a URL)', async () => {
+    for (const type of ['about:blank', 'https://example.com/probs/out-of-credit']) {
+      const error = await failure(removeMember(fakeFetch(problem({ type, title: 'Bad', status: 400 }))));
+      expect(error).toMatchObject({ code: undefined, type, message: 'Bad' });
+    }
+  });
+
+  it('still reads the older {code, message} form', async () => {
+    const error = await failure(
+      removeMember(fakeFetch(() => json(401, { code: 'invalid_token', message: 'The access token expired.' }))),
+    );
+    expect(error).toMatchObject({ code: 'invalid_token', message: 'The access token expired.', type: undefined });
+  });
+});
+
+describe('success answers that are not JSON', () => {
+  const garbled: Handler = () =>
+    new Response('{"metadata": {"guid": "6f0e', {
+      status: 201,
+      headers: { 'Content-Type': 'application/json', 'X-VCAP-Request-ID': 'garbled-1' },
+    });
+
+  it('throw ResponseParseError (an ApiError) from the methods, once, without quoting the body', async () => {
+    const fetch = fakeFetch(garbled, garbled);
+    const error = await createOrgMembershipClient({
+      cloudController: { baseUrl: CLOUD_CONTROLLER_URL, token: TOKEN },
+      fetch,
+    })
+      .roles.associate({ org: ORG_GUID, role: 'users', username: 'someone' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseParseError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ name: 'ResponseParseError', status: 201, requestId: 'garbled-1' });
+    expect((error as Error).message).not.toContain('6f0e');
+    // The change was made (2xx): a retry would repeat it for nothing.
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('throw ResponseParseError from the raw clients too', async () => {
+    for (const handler of [garbled, () => new Response('<html>OK</html>', { status: 200 })]) {
+      const call = client(fakeFetch(handler)).raw.cloudController.PUT('/v2/organizations/{guid}/users', {
+        params: { path: { guid: ORG_GUID } },
+        body: { username: 'someone' },
+      });
+      await expect(call).rejects.toBeInstanceOf(ResponseParseError);
+    }
+  });
+
+  it('throw ResponseParseError for a token endpoint answering 200 with a body that is not JSON', async () => {
+    const fetch = fakeFetch(() => new Response('access_token=abc&token_type=bearer', { status: 200 }));
+    const members = createOrgMembershipClient({
+      members: {
+        baseUrl: MEMBERS_URL,
+        token: clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'id', clientSecret: CLIENT_SECRET }),
+      },
+      fetch,
+      retry: { attempts: 1 },
+    });
+    await expect(members.members.remove({ userId: USER_ID })).rejects.toBeInstanceOf(ResponseParseError);
+  });
+
+  it('still take an empty 2xx body as no data', async () => {
+    const fetch = fakeFetch(() => new Response('', { status: 200 }));
+    await expect(removeRole(fetch)).resolves.toBeUndefined();
+  });
+});
+
+describe('credentials echoed by a server', () => {
+  const texts = (error: ApiError) => [
+    error.message,
+    String(error),
+    error.stack ?? '',
+    JSON.stringify(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+    String((error as { cause?: unknown }).cause ?? ''),
+  ];
+
+  it('are cut out of every field of the error: message, code, request id, stack, JSON, inspect', async () => {
+    const echo: Handler = (request) => {
+      const authorization = request.headers.get('Authorization') ?? '';
+      return json(
+        401,
+        { description: `Invalid token: ${authorization}`, error_code: `CF-${TOKEN}`, code: 1000 },
+        { 'X-VCAP-Request-ID': `req-${TOKEN}` },
+      );
+    };
+    const problemEcho: Handler = (request) =>
+      json(400, {
+        type: `urn:aerospike:errors:${TOKEN}`,
+        title: 'Bad',
+        status: 400,
+        detail: `token was ${request.headers.get('Authorization')}`,
+      });
+    for (const [call, handler] of [
+      [removeRole, echo],
+      [removeMember, problemEcho],
+    ] as const) {
+      const error = await failure(call(fakeFetch(handler)));
+      for (const text of texts(error)) {
+        expect(text).not.toContain('secret-payload');
+        expect(text).not.toContain(TOKEN);
+      }
+      expect(error.message).toContain('[REDACTED]');
+    }
+  });
+
+  it('are cut out when quoted cut short or inside other text', async () => {
+    const truncated: Handler = () =>
+      json(401, { message: `token ${TOKEN.slice(0, 30)}… rejected; again:${TOKEN.slice(10)}` });
+    const error = await failure(removeMember(fakeFetch(truncated)));
+    for (const text of texts(error)) expect(text).not.toContain('secret-pay');
+    expect(error.message).toMatch(/^token \[REDACTED\]… rejected; again:\[REDACTED\]$/);
+  });
+
+  it('cuts the client secret and the token it obtained out of errors of the token endpoint and of the API', async () => {
+    const obtained = 'obtained-token-1f7e2d9c4b3a';
+    const fetch = fakeFetch(
+      () => json(400, { error: 'invalid_client', error_description: `unknown secret ${CLIENT_SECRET}` }),
+      () => json(200, { access_token: obtained, expires_in: 3600 }),
+      () => json(403, { code: 'permission_denied', message: `${obtained} lacks scope; secret ${CLIENT_SECRET}` }),
+    );
+    const members = createOrgMembershipClient({
+      members: {
+        baseUrl: MEMBERS_URL,
+        token: clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'id', clientSecret: CLIENT_SECRET }),
+      },
+      fetch,
+      retry: { attempts: 1 },
+    });
+    const refused = await failure(members.members.remove({ userId: USER_ID }));
+    const denied = await failure(members.members.remove({ userId: USER_ID }));
+    expect(refused).toMatchObject({ status: 400, code: 'invalid_client', message: 'unknown secret [REDACTED]' });
+    expect(denied).toMatchObject({ status: 403, message: '[REDACTED] lacks scope; secret [REDACTED]' });
+    for (const error of [refused, denied]) {
+      for (const text of texts(error)) {
+        expect(text).not.toContain(CLIENT_SECRET);
+        expect(text).not.toContain(obtained);
+      }
+    }
   });
 });

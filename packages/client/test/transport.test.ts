@@ -278,12 +278,22 @@ describe('timeouts', () => {
 
   it('keeps the per-call signal and the timeout apart: neither ends the other early', async () => {
     const controller = new AbortController();
-    const fetch = fakeFetch(() => json(201, organization));
-    await clientWith(fetch, { timeoutMs: 1000 }).roles.associate(target, { signal: controller.signal });
-    const sent = fetch.requests[0]?.request.signal;
-    expect(sent?.aborted).toBe(false);
+    const fetch = fakeFetch(hang, hang);
+    // An attempt's timeout ends the attempt, not the caller's signal.
+    await expect(
+      clientWith(fetch, { timeoutMs: 20, retry: { attempts: 1 } }).roles.associate(target, {
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(controller.signal.aborted).toBe(false);
+    // The caller's abort reaches the attempt under way at once.
+    const call = clientWith(fetch, { timeoutMs: 10_000 }).roles.associate(target, { signal: controller.signal });
+    await vi.waitFor(() => expect(fetch.requests).toHaveLength(2));
+    const sent = fetch.requests[1]!.request.signal;
+    expect(sent.aborted).toBe(false);
     controller.abort();
-    expect(sent?.aborted).toBe(true);
+    expect(sent.aborted).toBe(true);
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
