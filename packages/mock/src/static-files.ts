@@ -1,43 +1,54 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 
+/** A file served next to the API, or a redirect to one. */
+export type StaticFile = { redirect: string } | { file: string; type: string };
+
 /**
- * Serves the rendered docs and the bundled contract next to the API. Files are read per
- * request so that a rebuild (`pnpm check`) shows without restarting the mock.
- * Returns false when the path is not one of these.
+ * The rendered docs and the bundled contract, by request path; undefined for any other path.
+ * Only GET and HEAD reach these (the route stage checks).
  */
-export function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, specPath: string): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+export function staticFile(pathname: string, specPath: string): StaticFile | undefined {
   const dist = dirname(specPath);
-  let file: string;
-  let type: string;
   switch (pathname) {
     case '/':
     case '/docs':
-      res.writeHead(302, { Location: '/docs/' }).end();
-      return true;
+      return { redirect: '/docs/' };
     case '/docs/':
     case '/docs/index.html':
-      [file, type] = [join(dist, 'docs', 'index.html'), 'text/html; charset=utf-8'];
-      break;
+      return { file: join(dist, 'docs', 'index.html'), type: 'text/html; charset=utf-8' };
     case '/openapi.json':
-      [file, type] = [specPath, 'application/json'];
-      break;
+      return { file: specPath, type: 'application/json' };
     case '/openapi.yaml':
-      [file, type] = [specPath.replace(/\.json$/, '.yaml'), 'application/yaml'];
-      break;
+      return { file: specPath.replace(/\.json$/, '.yaml'), type: 'application/yaml' };
     default:
-      return false;
+      return undefined;
   }
-  if (!existsSync(file)) {
+}
+
+/**
+ * Sends a static file. Files are read per request so that a rebuild (`pnpm check`) shows
+ * without restarting the mock.
+ */
+export function serveStatic(req: IncomingMessage, res: ServerResponse, target: StaticFile): void {
+  if ('redirect' in target) {
+    res.writeHead(302, { Location: target.redirect }).end();
+    return;
+  }
+  if (!statSync(target.file, { throwIfNoEntry: false })?.isFile()) {
     res
       .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
-      .end(`${file} is not built: run \`pnpm check\`.\n`);
-    return true;
+      .end(`${target.file} is not built: run \`pnpm check\`.\n`);
+    return;
   }
-  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
-  if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
-  return true;
+  if (req.method === 'HEAD') {
+    res.writeHead(200, { 'Content-Type': target.type, 'Cache-Control': 'no-cache' }).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': target.type, 'Cache-Control': 'no-cache' });
+  // A file that goes away while being sent (a rebuild) cuts this answer off, not the process.
+  createReadStream(target.file)
+    .once('error', () => res.destroy())
+    .pipe(res);
 }

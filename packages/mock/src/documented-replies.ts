@@ -1,0 +1,56 @@
+import {
+  apiPolicies,
+  documentedResponse,
+  policyFor,
+  takesJsonBody,
+  type ExampleRef,
+  type Operation,
+} from './contract.js';
+import { maxBodyBytes } from './stages/body.js';
+import { problemFrom, type Reply } from './stages/reply.js';
+
+/** The answers the front layer gives instead of Prism, by operation. */
+export interface DocumentedReplies {
+  /** The contract's response `ref` of `operation`. */
+  get(operation: Operation, ref: ExampleRef): Reply;
+  /** The answer to a body over maxBodyBytes. */
+  tooLarge(operation: Operation): Reply;
+}
+
+const payloadTooLarge = problemFrom(
+  { type: 'https://stoplight.io/prism/errors#PAYLOAD_TOO_LARGE', title: 'Request body too large', status: 413 },
+  `The request body exceeds ${maxBodyBytes} bytes.`,
+);
+
+/**
+ * Takes every answer the front layer gives instead of Prism from the contract up front, so a
+ * contract change that drops one fails at start and not on some later request.
+ */
+export function prepareDocumentedReplies(operations: Operation[]): DocumentedReplies {
+  const byOperation = new Map<Operation, Map<string, Reply>>();
+  const tooLarge = new Map<Operation, Reply>();
+  for (const operation of operations) {
+    const policy = policyFor(operation);
+    if (!policy)
+      throw new Error(
+        `${operation.method.toUpperCase()} ${operation.path}: no API policy (known prefixes: ${apiPolicies.map((p) => p.pathPrefix).join(', ')})`,
+      );
+    if (takesJsonBody(operation) && !policy.invalidRequest)
+      throw new Error(`${operation.iid}: takes a body but ${policy.name} has no error for an invalid one`);
+    const replies = new Map<string, Reply>();
+    for (const ref of [policy.missingToken, policy.invalidPathParameter, policy.invalidRequest]) {
+      if (ref) replies.set(`${ref.status}/${ref.example}`, documentedResponse(operation, ref));
+    }
+    byOperation.set(operation, replies);
+    tooLarge.set(
+      operation,
+      policy.invalidRequest && takesJsonBody(operation)
+        ? replies.get(`${policy.invalidRequest.status}/${policy.invalidRequest.example}`)!
+        : payloadTooLarge,
+    );
+  }
+  return {
+    get: (operation, ref) => byOperation.get(operation)!.get(`${ref.status}/${ref.example}`)!,
+    tooLarge: (operation) => tooLarge.get(operation)!,
+  };
+}

@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { NO_METHOD_MATCHED_ERROR, NO_PATH_MATCHED_ERROR } from '@stoplight/prism-http';
+import { policyFor, type ApiPolicy, type Operation } from '../contract.js';
+import { createRouter } from '../router.js';
+import { staticFile, type StaticFile } from '../static-files.js';
+import { problemFrom, type Reply } from './reply.js';
+
+/** Where a request goes. */
+export type Routed =
+  | { kind: 'static'; file: StaticFile }
+  /** A browser's CORS preflight, answered without the contract. */
+  | { kind: 'preflight' }
+  /** No operation: the answer is already known, once the body is out of the way. */
+  | { kind: 'unmatched'; reply: Reply }
+  | {
+      kind: 'operation';
+      operation: Operation;
+      /** How this operation's API answers the errors the mock decides itself. */
+      dialect: ApiPolicy;
+      /** The path as the contract spells it (a server base path such as `/v1` removed). */
+      path: string;
+      /** The query string, without `?`. */
+      search: string;
+    };
+
+/** The path and query of a request target. */
+export function parseTarget(target: string): { pathname: string; search: string } {
+  const q = target.indexOf('?');
+  return q < 0 ? { pathname: target, search: '' } : { pathname: target.slice(0, q), search: target.slice(q + 1) };
+}
+
+/**
+ * The route stage: the docs and bundle, CORS preflights, the contract's operations (also under
+ * their servers' base paths), and Prism's 404 / 405 problems for anything else.
+ */
+export function createRouteStage(operations: Operation[], specPath: string) {
+  const findRoute = createRouter(operations);
+  const dialects = new Map<Operation, ApiPolicy>();
+  for (const operation of operations) {
+    const dialect = policyFor(operation);
+    if (dialect) dialects.set(operation, dialect);
+  }
+
+  return function route(method: string, target: string, headers: IncomingHttpHeaders): Routed {
+    const { pathname, search } = parseTarget(target);
+    if (method === 'GET' || method === 'HEAD') {
+      const file = staticFile(pathname, specPath);
+      if (file) return { kind: 'static', file };
+    }
+    if (method === 'OPTIONS' && headers.origin && headers['access-control-request-method'])
+      return { kind: 'preflight' };
+
+    const match = findRoute(method, pathname);
+    if (!match)
+      return {
+        kind: 'unmatched',
+        reply: problemFrom(NO_PATH_MATCHED_ERROR, `The route ${pathname} hasn't been found in the specification file`),
+      };
+    const operation = match.operation;
+    if (!operation)
+      return {
+        kind: 'unmatched',
+        reply: problemFrom(
+          NO_METHOD_MATCHED_ERROR,
+          `The route ${match.path} has been matched, but it does not have "${method.toLowerCase()}" method defined`,
+        ),
+      };
+    return { kind: 'operation', operation, dialect: dialects.get(operation)!, path: match.path, search };
+  };
+}
+
+/** A path whose percent-encoding is broken (Prism would throw URIError, a 500). */
+export function hasBrokenEncoding(path: string): boolean {
+  if (!path.includes('%')) return false;
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
