@@ -1,3 +1,5 @@
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import { inject } from 'vitest';
 import { deref, loadBundle, operations, type Operation, type Response } from '../../../test/support/contract.js';
 
@@ -32,6 +34,31 @@ export function defaultSuccess(op: Operation): [number, Response] {
   return responses(op)
     .filter(([status]) => status >= 200 && status < 300)
     .sort(([a], [b]) => a - b)[0]!;
+}
+
+function bundleValidator(options: { coerceTypes: boolean }) {
+  const ajv = new Ajv({ strict: false, allErrors: true, ...options });
+  addFormatsPlugin.default(ajv);
+  ajv.addSchema({ components: doc.components }, 'bundle');
+  return (schema: unknown, value: unknown) =>
+    ajv.validate(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"bundle#/components/')), value);
+}
+const validateBody = bundleValidator({ coerceTypes: false });
+// Query values arrive as text; Prism reads `true` / `false` as booleans, as ajv's coercion does.
+const validateQuery = bundleValidator({ coerceTypes: true });
+
+/** Whether the contract's request body schema of `op` accepts `body` (what Prism checks). */
+export function bodyFitsContract(op: Operation, body: unknown): boolean {
+  const media = op.requestBody?.content['application/json'];
+  if (!media) throw new Error(`${op.operationId} takes no JSON body`);
+  return validateBody(media.schema, body);
+}
+
+/** Whether the contract's schema of `op`'s query parameter `name` accepts `value`. */
+export function queryFitsContract(op: Operation, name: string, value: string): boolean {
+  const parameter = (op.parameters ?? []).map((p) => deref(doc, p)).find((p) => p.name === name && p.in === 'query');
+  if (!parameter) throw new Error(`${op.operationId} has no query parameter ${name}`);
+  return validateQuery(parameter.schema, value);
 }
 
 export const isCloudController = (op: Operation) => op.path.startsWith('/v2/');
