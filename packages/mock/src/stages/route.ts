@@ -23,10 +23,22 @@ export type Routed =
       search: string;
     };
 
-/** The path and query of a request target. */
-export function parseTarget(target: string): { pathname: string; search: string } {
-  const q = target.indexOf('?');
-  return q < 0 ? { pathname: target, search: '' } : { pathname: target.slice(0, q), search: target.slice(q + 1) };
+/** The path and query of a request target, or undefined when it names no path. */
+export function parseTarget(target: string): { pathname: string; search: string } | undefined {
+  let pathAndQuery: string;
+  if (target.startsWith('/')) pathAndQuery = target;
+  else {
+    // Absolute form (`http://host/v2/...`), which RFC 9112 has servers accept: its path routes
+    // as the origin form would. The asterisk form (`OPTIONS *`) and anything else name no path.
+    const absolute = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*([^#]*)/i.exec(target);
+    if (!absolute) return undefined;
+    const rest = absolute[1]!;
+    pathAndQuery = rest.startsWith('/') ? rest : `/${rest}`;
+  }
+  const q = pathAndQuery.indexOf('?');
+  return q < 0
+    ? { pathname: pathAndQuery, search: '' }
+    : { pathname: pathAndQuery.slice(0, q), search: pathAndQuery.slice(q + 1) };
 }
 
 /**
@@ -42,7 +54,13 @@ export function createRouteStage(operations: Operation[], specPath: string) {
   }
 
   return function route(method: string, target: string, headers: IncomingHttpHeaders): Routed {
-    const { pathname, search } = parseTarget(target);
+    const parsed = parseTarget(target);
+    if (!parsed)
+      return {
+        kind: 'unmatched',
+        reply: problemFrom(NO_PATH_MATCHED_ERROR, `The request target ${JSON.stringify(target)} names no path`),
+      };
+    const { pathname, search } = parsed;
     if (method === 'GET' || method === 'HEAD') {
       const file = staticFile(pathname, specPath);
       if (file) return { kind: 'static', file };
