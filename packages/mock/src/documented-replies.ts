@@ -1,6 +1,7 @@
 import {
   apiPolicies,
   documentedResponse,
+  exampleNames,
   policyFor,
   takesJsonBody,
   type ExampleRef,
@@ -18,7 +19,7 @@ export interface DocumentedReplies {
 }
 
 const payloadTooLarge = problemFrom(
-  { type: 'https://stoplight.io/prism/errors#PAYLOAD_TOO_LARGE', title: 'Request body too large', status: 413 },
+  { type: 'PAYLOAD_TOO_LARGE', title: 'Request body too large', status: 413 },
   `The request body exceeds ${maxBodyBytes} bytes.`,
 );
 
@@ -42,11 +43,16 @@ export function prepareDocumentedReplies(operations: Operation[]): DocumentedRep
       if (ref) replies.set(`${ref.status}/${ref.example}`, documentedResponse(operation, ref));
     }
     byOperation.set(operation, replies);
+    // An oversized body is an invalid request: the API's own answer to one, else what the
+    // operation documents for 400 (its first example, as Prism picks), else a 413 problem.
+    const firstBadRequest = exampleNames(operation, 400)[0];
     tooLarge.set(
       operation,
-      policy.invalidRequest && takesJsonBody(operation)
+      policy.invalidRequest
         ? replies.get(`${policy.invalidRequest.status}/${policy.invalidRequest.example}`)!
-        : payloadTooLarge,
+        : firstBadRequest
+          ? documentedResponse(operation, { status: 400, example: firstBadRequest })
+          : payloadTooLarge,
     );
   }
   return {

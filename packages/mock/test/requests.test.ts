@@ -4,7 +4,17 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it, inject } from 'vitest';
 import { maxBodyBytes } from '../src/index.js';
-import { call, defaultSuccess, exampleOf, examplePath, isCloudController, ops } from './helpers.js';
+import {
+  call,
+  defaultSuccess,
+  deref,
+  doc,
+  exampleOf,
+  examplePath,
+  examplesOf,
+  isCloudController,
+  ops,
+} from './helpers.js';
 
 const cfOps = ops.filter(isCloudController);
 const members = ops.find((op) => op.operationId === 'removeOrgMember')!;
@@ -132,10 +142,31 @@ describe('removeOrgMember', () => {
     expect(answer.status).toBe(204);
   });
 
-  it(`answers 413 problem+json to a body over ${maxBodyBytes} bytes (the contract documents no body here)`, async () => {
+  it(`answers its documented 400 to a body over ${maxBodyBytes} bytes, as the members API's other invalid input`, async () => {
     const answer = await call('DELETE', examplePath(members), { headers: auth, body: 'x'.repeat(maxBodyBytes + 1) });
-    expect(answer.status).toBe(413);
-    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(examplesOf(deref(doc, members.responses['400']!)).map(([, value]) => value)).toContainEqual(answer.json);
+    expect(answer.headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
+describe(`the body limit: ${maxBodyBytes} bytes on both APIs`, () => {
+  it('is 64 KiB, as the reference server and the contract say', () => {
+    expect(maxBodyBytes).toBe(64 * 1024);
+  });
+
+  it.each([
+    ['Cloud Controller', deleteUsers],
+    ['the members API', members],
+  ])('%s takes a body of exactly the limit and refuses one byte more with 400', async (_, op) => {
+    // JSON padded with spaces: valid, and exactly as long as wanted.
+    const padded = (length: number) => '{"username":"user@example.com"}'.padEnd(length, ' ');
+    const [successStatus] = defaultSuccess(op);
+    const atLimit = await call(op.method, examplePath(op), { headers: json, body: padded(maxBodyBytes) });
+    expect(atLimit.status).toBe(successStatus);
+    const over = await call(op.method, examplePath(op), { headers: json, body: padded(maxBodyBytes + 1) });
+    expect(over.status).toBe(400);
   });
 });
 
@@ -152,8 +183,11 @@ describe('anything else', () => {
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
   });
 
-  it('answers a streamed (chunked) oversized body with 400 and drains the rest', async () => {
-    const url = new URL(examplePath(deleteUsers), inject('mockUrl'));
+  it.each([
+    ['Cloud Controller', deleteUsers],
+    ['the members API', members],
+  ])('answers a streamed (chunked) oversized body on %s with 400 and drains the rest', async (_, op) => {
+    const url = new URL(examplePath(op), inject('mockUrl'));
     const status = await new Promise<number>((resolve, reject) => {
       // Node frames a DELETE body only when told to.
       const headers = { ...json, 'transfer-encoding': 'chunked' };
