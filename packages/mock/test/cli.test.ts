@@ -32,7 +32,8 @@ function startCli(args: string[], env: Record<string, string> = {}) {
   return { child, banner, exited, output: () => ({ stdout, stderr }) };
 }
 
-describe('pnpm mock', () => {
+// Each test starts a process: under load, start-up alone can take longer than the default timeout.
+describe('pnpm mock', { timeout: 60_000 }, () => {
   it('prints the API, docs and spec URLs, answers, and stops cleanly on SIGINT', async () => {
     const cli = startCli(['--port', '0']);
     const banner = await cli.banner;

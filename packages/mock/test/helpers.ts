@@ -49,7 +49,7 @@ const validateQuery = bundleValidator({ coerceTypes: true });
 
 /** Whether the contract's request body schema of `op` accepts `body` (what Prism checks). */
 export function bodyFitsContract(op: Operation, body: unknown): boolean {
-  const media = op.requestBody?.content['application/json'];
+  const media = op.requestBody && deref(doc, op.requestBody).content['application/json'];
   if (!media) throw new Error(`${op.operationId} takes no JSON body`);
   return validateBody(media.schema, body);
 }

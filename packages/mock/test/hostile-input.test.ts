@@ -41,7 +41,8 @@ describe('a field name outside Latin-1', () => {
     expect(next.status).toBe(defaultSuccess(cfPut)[0]);
   });
 
-  it('does not end the mock process (pnpm mock)', async () => {
+  // Starts a process: under load, start-up alone can take longer than the default timeout.
+  it('does not end the mock process (pnpm mock)', { timeout: 60_000 }, async () => {
     const packageDir = fileURLToPath(new URL('..', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0'], {
       cwd: packageDir,
