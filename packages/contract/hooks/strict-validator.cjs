@@ -161,7 +161,13 @@ function createStrictValidator(spec) {
       .map(([name]) => name);
   }
 
-  return { validate, operations, findOperation, optionalHeaders };
+  /** Violations of `#/components/schemas/<name>` by a parsed value (for answers outside any operation). */
+  function validateComponent(name, value) {
+    const check = compile({ $ref: `#/components/schemas/${name}` });
+    return check(value) ? [] : (check.errors || []).map((error) => describeAjvError('body', error));
+  }
+
+  return { validate, validateComponent, operations, findOperation, optionalHeaders };
 }
 
 module.exports = { createStrictValidator, mediaTypeOf, headerValue };

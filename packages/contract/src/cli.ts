@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { contractEnvFrom, contractEnvVariables, flagOf, type ContractEnv } from './env.js';
 import { formatSummary } from './report.js';
+import { preferHint, verdictOf } from './summary.js';
+import type { Target } from './plan.js';
 import { runContractChecks } from './run.js';
 import { startMockTarget, startReferenceTarget, type StartedTarget } from './targets.js';
 
@@ -12,6 +14,7 @@ const usage = `Usage: pnpm contract --server URL [--target mock|server] [options
   --server URL          base URL of the server under test (env CONTRACT_SERVER)
   --target mock|server  mock: responses selected with Prefer; server (default): errors provoked by real requests (env CONTRACT_TARGET)
   --report-dir DIR      where contract-checks.xml (JUnit) and dredd.xml go (env CONTRACT_REPORT_DIR, default reports/contract)
+  --max-skipped N       fail when more than N checks are skipped (default: no limit)
   --verbose             also print Dredd's own output (tokens redacted)
 What exists on the server (each also from the environment variable of the same name in capitals):
 ${fields.map((field) => `  --${flagOf(field)}`).join('\n')}
@@ -32,6 +35,7 @@ try {
       target: { type: 'string' },
       start: { type: 'string' },
       'report-dir': { type: 'string' },
+      'max-skipped': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(fields.map((field) => [flagOf(field), { type: 'string' as const }])),
@@ -50,6 +54,10 @@ for (const field of fields) {
   const value = values[flagOf(field)];
   if (typeof value === 'string' && value !== '') env[field] = value;
 }
+
+const maxSkippedText = values['max-skipped'] as string | undefined;
+if (maxSkippedText !== undefined && !/^\d+$/.test(maxSkippedText)) fail('--max-skipped must be a whole number');
+const maxSkipped = maxSkippedText === undefined ? undefined : Number(maxSkippedText);
 
 let started: StartedTarget | undefined;
 const start = values['start'];
@@ -80,7 +88,17 @@ try {
     ...(values['verbose'] ? { onDreddOutput: (text: string) => process.stdout.write(`${text}\n`) } : {}),
   });
   process.stdout.write(`${formatSummary(result)}\n`);
-  exitCode = result.failed > 0 ? 1 : 0;
+  const outcome = {
+    checks: result.checks,
+    target: target as Target,
+    ...(result.unreachable ? { unreachable: result.unreachable } : {}),
+  };
+  const hint = preferHint(outcome);
+  if (hint) process.stdout.write(`${hint}\n`);
+  const verdict = verdictOf(outcome, maxSkipped === undefined ? {} : { maxSkipped });
+  // The last line says why a run failed.
+  if (!verdict.ok) process.stdout.write(`${verdict.line}\n`);
+  exitCode = verdict.ok ? 0 : 1;
 } catch (error) {
   process.stderr.write(`contract checks could not run: ${(error as Error).message}\n`);
 } finally {

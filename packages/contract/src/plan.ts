@@ -94,7 +94,7 @@ function exampleFor(operationId: string, kind: 'put' | 'delete' | 'member', stat
 }
 
 /** Follows local `$ref`s of the bundle (`#/components/...`). */
-function deref<T>(spec: OpenApiDocument, node: T): T {
+export function deref<T>(spec: OpenApiDocument, node: T): T {
   let current: unknown = node;
   for (let depth = 0; depth < 20 && current && typeof (current as { $ref?: unknown }).$ref === 'string'; depth++) {
     const pointer = (current as { $ref: string }).$ref

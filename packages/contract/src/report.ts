@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { groupSkips } from './summary.js';
 import type { CheckResult } from './workflows.js';
 
 const escapeXml = (text: string) =>
@@ -6,12 +7,13 @@ const escapeXml = (text: string) =>
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-/** One JUnit file for CI: Dredd transactions (with the strict layer's findings) and workflows. */
+const suiteOf = (check: CheckResult) =>
+  check.suite ?? (check.name.startsWith('workflow: ') ? 'Workflows' : 'Dredd transactions (strict)');
+
+/** One JUnit file for CI: one suite per kind of check (Dredd transactions with the strict layer's findings, workflows, ...). */
 export async function writeJunit(path: string, checks: CheckResult[], durationMs: number): Promise<void> {
-  const suites = [
-    { name: 'Dredd transactions (strict)', checks: checks.filter((c) => !c.name.startsWith('workflow: ')) },
-    { name: 'Workflows', checks: checks.filter((c) => c.name.startsWith('workflow: ')) },
-  ];
+  const names = [...new Set(checks.map(suiteOf))];
+  const suites = names.map((name) => ({ name, checks: checks.filter((c) => suiteOf(c) === name) }));
   const count = (list: CheckResult[], outcome: CheckResult['outcome']) =>
     list.filter((c) => c.outcome === outcome).length;
   const lines = [
@@ -39,15 +41,20 @@ export async function writeJunit(path: string, checks: CheckResult[], durationMs
   await writeFile(path, lines.join('\n'));
 }
 
-/** The console summary: failures with what broke, skips with why, then the totals. */
+/** The console summary: passes and failures (with what broke) per check, skips grouped by reason, the totals. */
 export function formatSummary(result: { checks: CheckResult[]; junitPath: string; durationMs: number }): string {
   const lines: string[] = [];
   for (const check of result.checks) {
-    const mark = check.outcome === 'passed' ? 'pass' : check.outcome === 'failed' ? 'FAIL' : 'skip';
-    lines.push(`${mark}  ${check.name}`);
-    if (check.outcome !== 'passed') for (const message of check.messages) lines.push(`        ${message}`);
+    if (check.outcome === 'skipped') continue;
+    lines.push(`${check.outcome === 'passed' ? 'pass' : 'FAIL'}  ${check.name}`);
+    if (check.outcome === 'failed') for (const message of check.messages) lines.push(`        ${message}`);
   }
   const count = (outcome: CheckResult['outcome']) => result.checks.filter((c) => c.outcome === outcome).length;
+  const skips = groupSkips(result.checks);
+  if (skips.length > 0) {
+    lines.push('', `skipped ${count('skipped')} (names in the JUnit report):`);
+    for (const { reason, count: n } of skips) lines.push(`  ${String(n).padStart(3)} × ${reason}`);
+  }
   lines.push(
     '',
     `JUnit report: ${result.junitPath}`,

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { runCredentialFreeChecks } from './credential-free.js';
 import { secretsOf, type ContractEnv } from './env.js';
 import { buildPlan, type OpenApiDocument, type Target } from './plan.js';
 import { writeJunit } from './report.js';
+import { reachability } from './send.js';
 import { createStrictValidator } from './validator.js';
 import { runWorkflows, type CheckResult } from './workflows.js';
 
@@ -32,8 +34,10 @@ export interface ContractCheckResult {
   failed: number;
   skipped: Array<{ name: string; reason: string }>;
   failures: Array<{ name: string; message: string }>;
-  /** Every check in order: the Dredd transactions, then the workflows. */
+  /** Every check in order: the credential-free checks, the Dredd transactions, then the workflows. */
   checks: CheckResult[];
+  /** Why the server could not be reached (then no check ran). */
+  unreachable?: string;
   junitPath: string;
   durationMs: number;
 }
@@ -47,6 +51,9 @@ const dreddBin = createRequire(import.meta.url).resolve('dredd/bin/dredd');
 interface HookResult {
   key: string;
   name: string;
+  status: number;
+  actualStatus?: number;
+  mockSigns?: boolean;
   outcome: 'passed' | 'failed' | 'skipped';
   messages: string[];
   reason?: string;
@@ -69,8 +76,15 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
   const reportDir = resolve(options.reportDir ?? join(repoRoot, 'reports', 'contract'));
   await mkdir(reportDir, { recursive: true });
 
-  const workDir = await mkdtemp(join(tmpdir(), 'contract-checks-'));
   const checks: CheckResult[] = [];
+  const reached = await reachability(options.server);
+  if (!reached.reachable) return finish(checks, redact, reportDir, started, redact(reached.reason));
+  const validator = createStrictValidator(spec);
+  checks.push(
+    ...(await runCredentialFreeChecks({ server: options.server, target, env: options.env, spec, validator })),
+  );
+
+  const workDir = await mkdtemp(join(tmpdir(), 'contract-checks-'));
   try {
     const planPath = join(workDir, 'plan.json');
     const resultsPath = join(workDir, 'results.json');
@@ -134,20 +148,40 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
           name: result.name,
           outcome: result.outcome,
           messages: result.outcome === 'skipped' ? [result.reason ?? ''] : result.messages,
+          expectedStatus: result.status,
+          ...(result.actualStatus === undefined ? {} : { actualStatus: result.actualStatus }),
+          ...(result.mockSigns ? { mockSigns: true } : {}),
         });
       }
     }
-    const validator = createStrictValidator(spec);
     checks.push(...(await runWorkflows({ server: options.server, target, env: options.env, validator })));
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 
+  return finish(checks, redact, reportDir, started);
+}
+
+async function finish(
+  checks: CheckResult[],
+  redact: (text: string) => string,
+  reportDir: string,
+  started: number,
+  unreachable?: string,
+): Promise<ContractCheckResult> {
   const redacted = checks.map((check) => ({ ...check, messages: check.messages.map(redact) }));
   const junitPath = join(reportDir, 'contract-checks.xml');
   const durationMs = Date.now() - started;
+  if (unreachable) {
+    redacted.push({
+      name: 'the server answers HTTP',
+      outcome: 'failed',
+      messages: [`could not be reached: ${unreachable}`],
+    });
+  }
   await writeJunit(junitPath, redacted, durationMs);
   return {
+    ...(unreachable ? { unreachable } : {}),
     passed: redacted.filter((c) => c.outcome === 'passed').length,
     failed: redacted.filter((c) => c.outcome === 'failed').length,
     skipped: redacted

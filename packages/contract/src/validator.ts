@@ -12,6 +12,8 @@ export interface ObservedResponse {
 export interface StrictValidator {
   /** Every way the response breaks the contract of its operation; empty when it conforms. */
   validate(response: ObservedResponse): string[];
+  /** Every way `value` breaks the component schema `name` (`#/components/schemas/<name>`). */
+  validateComponent(name: string, value: unknown): string[];
 }
 
 // The validator is CommonJS so that the Dredd hooks (loaded with require) share it.

@@ -7,6 +7,13 @@ export interface CheckResult {
   outcome: 'passed' | 'failed' | 'skipped';
   /** Why it failed (each names the operation and the violation) or was skipped. */
   messages: string[];
+  /** The JUnit test suite (default: by kind of check). */
+  suite?: string;
+  /** The status the request provokes and the one that came back, where known. */
+  expectedStatus?: number;
+  actualStatus?: number;
+  /** The answer carried signs of a mock (`sl-violations`). */
+  mockSigns?: boolean;
 }
 
 interface Step {

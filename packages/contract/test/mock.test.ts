@@ -6,6 +6,7 @@ import { buildPlan, runContractChecks } from '../src/index.js';
 import { startMockTarget, type StartedTarget } from '../src/targets.js';
 import { readFileSync } from 'node:fs';
 import { defaultSpecPath } from '../src/run.js';
+import { credentialFreeSuite } from '../src/credential-free.js';
 
 let mock: StartedTarget;
 beforeAll(async () => {
@@ -23,10 +24,13 @@ test('every documented response of every operation passes against the mock, each
 
   expect(result.failures).toEqual([]);
   expect(result.skipped).toEqual([]);
+  // Three credential-free checks per operation, the token-only ones, two unknown routes.
+  const credentialFree = result.checks.filter((c) => c.suite === credentialFreeSuite).length;
+  expect(credentialFree).toBeGreaterThanOrEqual(9 * 3 + 2);
   // One transaction per documented response, plus the three workflows.
   expect(documented).toBe(66);
-  expect(result.passed).toBe(documented + 3);
+  expect(result.passed).toBe(credentialFree + documented + 3);
   const junit = readFileSync(result.junitPath, 'utf8');
-  expect(junit).toContain('tests="69" failures="0" skipped="0"');
+  expect(junit).toContain(`tests="${credentialFree + 69}" failures="0" skipped="0"`);
   expect(junit).toContain('name="removeOrgMember 401 InvalidToken"');
 });
