@@ -45,6 +45,7 @@ export interface ContractCheckResult {
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(packageDir, '../..');
 export const defaultSpecPath = join(repoRoot, 'dist', 'openapi.json');
+export const defaultReportDir = join(repoRoot, 'reports', 'contract');
 const hooksPath = join(packageDir, 'hooks', 'contract-hooks.cjs');
 const dreddBin = createRequire(import.meta.url).resolve('dredd/bin/dredd');
 
@@ -73,7 +74,7 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
   const plans = buildPlan(spec, target, options.env);
   const secrets = secretsOf(options.env);
   const redact = redactor(secrets);
-  const reportDir = resolve(options.reportDir ?? join(repoRoot, 'reports', 'contract'));
+  const reportDir = resolve(options.reportDir ?? defaultReportDir);
   await mkdir(reportDir, { recursive: true });
 
   const checks: CheckResult[] = [];

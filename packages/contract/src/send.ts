@@ -70,16 +70,27 @@ export async function reachability(
   }
 }
 
-/** A curl command line for the request, tokens replaced by `$TOKEN`-style placeholders by the caller. */
-export function curlOf(server: string, request: PlainRequest): string {
+/**
+ * A curl command line for the request. Secrets (keys of `placeholders`) become references to
+ * their environment variables (`"Authorization: bearer ${CF_ADMIN_TOKEN}"`), so the line runs
+ * where those are set and prints no token.
+ */
+export function curlOf(server: string, request: PlainRequest, placeholders: Map<string, string> = new Map()): string {
   // Control characters go in $'...' as escapes, so the line can be pasted and printed.
   const quote = (text: string) =>
     /[\u0000-\u001f\u007f]/.test(text)
       ? `$'${text.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
       : `'${text.replaceAll("'", `'\\''`)}'`;
+  const withPlaceholders = (text: string) => {
+    let result = quote(text);
+    for (const [secret, variable] of placeholders) {
+      if (secret && result.includes(secret)) result = result.split(secret).join(`'"\${${variable}}"'`);
+    }
+    return result.replace(/^''|''$/g, '');
+  };
   const base = server.replace(/\/+$/, '');
   const parts = ['curl', '-i', '-X', request.method, quote(`${base}${request.path}`)];
-  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
-  if (request.body !== undefined) parts.push('--data-binary', quote(request.body));
+  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', withPlaceholders(`${name}: ${value}`));
+  if (request.body !== undefined) parts.push('--data-binary', withPlaceholders(request.body));
   return parts.join(' ');
 }

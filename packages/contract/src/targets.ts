@@ -25,7 +25,8 @@ export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
  * APIs, and the tokens and identifiers of its fixtures; plus a second instance whose identity
  * service is down, so that 503 is provoked for real too.
  */
-export async function startReferenceTarget(): Promise<StartedTarget> {
+export async function startReferenceTarget(options: { rateLimited?: boolean } = {}): Promise<StartedTarget> {
+  const rateLimited = options.rateLimited ?? true;
   const { startServer, mintToken, fixtures } = await import('@org-membership-api/reference-server');
   const directory = await mkdtemp(join(tmpdir(), 'contract-reference-'));
   const secret = `contract-checks-${process.pid}-${Date.now()}`;
@@ -34,8 +35,8 @@ export async function startReferenceTarget(): Promise<StartedTarget> {
     databasePath: join(directory, 'reference.db'),
     seed: true,
     jwtSecret: secret,
-    memberRateLimit: referenceRateLimit,
-    cloudControllerRateLimit: referenceRateLimit,
+    // Without the test limits: the member API keeps its own default, Cloud Controller has none.
+    ...(rateLimited ? { memberRateLimit: referenceRateLimit, cloudControllerRateLimit: referenceRateLimit } : {}),
     log: () => {},
   });
   // The same data and key with the identity service down, for 503 UaaUnavailable.
