@@ -5,7 +5,7 @@ export default defineProject({
     name: 'contract',
     include: ['test/**/*.test.ts'],
     // Each file starts its own target on a free port and runs Dredd once.
-    testTimeout: 120_000,
+    testTimeout: 240_000,
     hookTimeout: 60_000,
   },
 });

@@ -203,7 +203,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       remaining === undefined ? undefined : Math.max(1, Math.floor(remaining / (operations.length - index)));
     const details = await fc.check(property, {
       numRuns,
-      seed,
+      // One seed per operation: operations of the same shape would otherwise get the same requests.
+      seed: (seed + index) | 0,
       ...(budget === undefined ? {} : { interruptAfterTimeLimit: budget }),
     });
     if (!details.failed || !details.counterexample) {
