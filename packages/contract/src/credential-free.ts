@@ -22,7 +22,7 @@ export const credentialFreeSuite = 'Credential-free and token-only checks';
 /** A value no path parameter of the contract accepts (not a uuid, not a number). */
 export const malformedPathValue = 'not-a-valid-id';
 const malformedJson = '{"username": "user@example.com"';
-const basicCredentials = `Basic ${Buffer.from('contract-checks:not-a-password').toString('base64')}`;
+export const basicCredentials = `Basic ${Buffer.from('contract-checks:not-a-password').toString('base64')}`;
 
 interface Expectation {
   status: number;

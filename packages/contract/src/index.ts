@@ -9,3 +9,12 @@ export { contractEnvFrom, contractEnvVariables, flagOf, type ContractEnv } from 
 export { buildPlan, type TransactionPlan, type Target } from './plan.js';
 export { createStrictValidator, type StrictValidator, type ObservedResponse } from './validator.js';
 export { formatSummary } from './report.js';
+export {
+  runContractFuzz,
+  defaultFuzzRuns,
+  type ContractFuzzOptions,
+  type ContractFuzzResult,
+  type FuzzFailure,
+} from './fuzz/run.js';
+export { runCredentialFreeChecks } from './credential-free.js';
+export { verdictOf, groupSkips, preferHint } from './summary.js';

@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import fc from 'fast-check';
+import { basicCredentials } from '../credential-free.js';
 import { contractEnvVariables, secretsOf, type ContractEnv } from '../env.js';
 import { contractOperations, concretePath, tokenOf, type ContractOperation, type Schema } from '../operations.js';
 import { deref, garbageToken, type OpenApiDocument, type Target } from '../plan.js';
@@ -76,7 +77,7 @@ export function toPlainRequest(
     const variant = breakage.kind === 'credentials' ? breakage.variant : 'token';
     if (variant === 'token' && token !== undefined) headers['Authorization'] = `bearer ${token}`;
     if (variant === 'malformed bearer') headers['Authorization'] = `bearer ${garbageToken}`;
-    if (variant === 'basic') headers['Authorization'] = 'Basic Y29udHJhY3QtY2hlY2tzOm5vdC1hLXBhc3N3b3Jk';
+    if (variant === 'basic') headers['Authorization'] = basicCredentials;
   }
   let body: string | undefined;
   if (operation.body) {
