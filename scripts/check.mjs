@@ -32,8 +32,7 @@ const started = performance.now();
 for (const stage of stages) {
   const results = await Promise.all(stage.map(run));
   for (const { name, code, output, ms } of results) {
-    // Redocly prints a Node 20 end-of-life banner on every run: keep it out of the summary.
-    const text = output.replace(/\n? *╔[\s\S]*?╚═+╝\n?/g, '\n').trim();
+    const text = output.trim();
     if (code !== 0) console.error(`✗ ${name} failed (exit ${code}):\n${text}\n`);
     else console.log(`✓ ${name} (${ms} ms)`);
   }
