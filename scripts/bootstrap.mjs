@@ -34,7 +34,14 @@ function hasVersion(binary) {
 // first install, a copy goes into .tools/.
 function pnpmBinary() {
   const workspace = join(root, 'node_modules', '.bin', 'pnpm');
-  if (existsSync(workspace) && hasVersion(workspace)) return workspace;
+  const manifest = join(root, 'node_modules', 'pnpm', 'package.json');
+  if (
+    existsSync(workspace) &&
+    existsSync(manifest) &&
+    JSON.parse(readFileSync(manifest, 'utf8')).version === pnpmVersion
+  ) {
+    return workspace;
+  }
   if (hasVersion('pnpm')) return 'pnpm';
   const local = join(root, '.tools', 'node_modules', '.bin', 'pnpm');
   if (hasVersion(local)) return local;
