@@ -145,7 +145,7 @@ describe('a fresh clone, walked through as the README says', () => {
     });
     // The bundle and docs `npm test` has just built: `npm start` then serves them as they are.
     if (existsSync(join(repoRoot, 'dist'))) cpSync(join(repoRoot, 'dist'), join(clone, 'dist'), { recursive: true });
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const handle of running) await interrupt(handle);
@@ -170,7 +170,7 @@ describe('a fresh clone, walked through as the README says', () => {
 
   it('npm start serves the mock; every curl example gets its documented status; Ctrl-C stops it', async () => {
     const mock = start('MOCK_PORT=0 npm start', clone);
-    const [, url] = await waitFor(mock, /API +(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+    const [, url] = await waitFor(mock, /API +(http:\/\/127\.0\.0\.1:\d+)/, 150_000);
     await waitFor(mock, /Press Ctrl-C to stop/, 10_000);
 
     const block = shellBlocks(readme).find((text) => text.includes('MOCK=http://127.0.0.1:4010'))!;
@@ -195,15 +195,15 @@ describe('a fresh clone, walked through as the README says', () => {
     expect(mock.output()).not.toMatch(/ELIFECYCLE|ERR_PNPM|npm error/);
     // npm passes Ctrl-C on as a signal; the mock itself stopped cleanly.
     expect(code === 0 || signal === 'SIGINT').toBe(true);
-  }, 120_000);
+  }, 240_000);
 
   it('pnpm mock exits 0 on Ctrl-C, without a pnpm failure line', async () => {
     const mock = start(`${join(clone, 'node_modules', '.bin', 'pnpm')} mock --port 0`, clone);
-    await waitFor(mock, /Press Ctrl-C to stop/, 60_000);
+    await waitFor(mock, /Press Ctrl-C to stop/, 120_000);
     const { code } = await interrupt(mock);
     expect(mock.output()).not.toMatch(/ELIFECYCLE|ERR_PNPM/);
     expect(code).toBe(0);
-  }, 90_000);
+  }, 180_000);
 
   it('the reference server as documented: a captured token, a documented call, the captured contract env', async () => {
     const block = shellBlocks(readme).find((text) => text.includes('npm run server'))!;
@@ -211,7 +211,7 @@ describe('a fresh clone, walked through as the README says', () => {
     const serverCommand = commands.find((line) => line.startsWith('npm run server -- --port 9000'))!;
     const db = join(work, 'reference.db');
     const server = start(serverCommand.replace('--port 9000', '--port 0').replace('/tmp/cc.db', db), clone);
-    const [, base] = await waitFor(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+    const [, base] = await waitFor(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 120_000);
 
     // TOKEN=$(...) captures the token alone, and the documented call works with it.
     const tokenLine = commands.find((line) => line.startsWith('TOKEN=$('))!;
@@ -239,5 +239,5 @@ describe('a fresh clone, walked through as the README says', () => {
     const { code, signal } = await interrupt(server);
     expect(server.output()).not.toMatch(/ELIFECYCLE|ERR_PNPM|npm error/);
     expect(code === 0 || signal === 'SIGINT').toBe(true);
-  }, 150_000);
+  }, 240_000);
 });
