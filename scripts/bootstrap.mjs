@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensurePostgres } from './ensure-postgres.mjs';
 import { installArgs, isBuildOutput, scopeFor, scopeToInstall } from './install-scope.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,10 +111,12 @@ if (scope) {
   else writeFileSync(scopeFile, `${scope}\n`);
   if (scope === 'mock') console.log('> installed what the mock needs; `npm test` installs the rest');
 }
-// The docs test drives Debian's Chromium.
+// The docs test drives Debian's Chromium; the reference server's tests start PostgreSQL.
 if (script === 'test:all') {
-  const status = ensureChromium();
-  if (status !== 0) process.exit(status);
+  for (const ensure of [ensureChromium, ensurePostgres]) {
+    const status = ensure();
+    if (status !== 0) process.exit(status);
+  }
 }
 // Everything below runs with this pnpm first on PATH.
 const env = pnpm === 'pnpm' ? process.env : { ...process.env, PATH: `${dirname(pnpm)}:${process.env.PATH}` };

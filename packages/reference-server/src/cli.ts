@@ -2,16 +2,18 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
-import { StorageError } from './sqlite-store.js';
-import { FEATURE_FLAGS, type FeatureFlag } from './store.js';
+import { isPostgresUrl } from './open-store.js';
+import { FEATURE_FLAGS, StorageError, type FeatureFlag } from './store.js';
 import { TokenKeyConfigurationError } from './tokens.js';
 import type { RateLimit } from './rate-limit.js';
 
 const usage = `Usage: pnpm run server [options]
   --host HOST                     listen address (env HOST, default 127.0.0.1)
   --port PORT                     listen port (env PORT, default 8080; 0 = any free port)
-  --db FILE                       SQLite file (env DATABASE_PATH, default .data/reference-server.db)
-  --seed / --no-seed              load the fixtures (env SEED=1 / SEED=0; default: only into a new database)
+  --db FILE|URL                   SQLite file, or postgres://… for PostgreSQL (env DATABASE_URL or
+                                  DATABASE_PATH, default .data/reference-server.db)
+  --seed / --no-seed              load the fixtures (env SEED=1 / SEED=0; default: only into a new database;
+                                  on PostgreSQL, into one where they were never loaded)
   --fsync-every-commit            survive power cuts too, at a lower write rate (env FSYNC_EVERY_COMMIT=1)
   --delete-response 200|204       DELETE success (env DELETE_RESPONSE, default 204)
   --member-rate-limit N/MS        member API limit per token (env MEMBER_RATE_LIMIT, default 1000/60000)
@@ -91,14 +93,16 @@ for (const name of parsed['disable-feature-flag'] ?? []) {
   featureFlags[name as FeatureFlag] = false;
 }
 const keyConfigured = Boolean(env['JWT_SECRET'] || env['JWT_PUBLIC_KEY'] || env['JWKS_URL']);
+const database = parsed.db ?? (env['DATABASE_URL'] || env['DATABASE_PATH'] || '.data/reference-server.db');
 // pnpm runs this in the package folder; relative paths mean the caller's folder (INIT_CWD).
-const databasePath = resolve(
-  env['INIT_CWD'] ?? process.cwd(),
-  parsed.db ?? env['DATABASE_PATH'] ?? '.data/reference-server.db',
-);
+const databasePath = isPostgresUrl(database) ? database : resolve(env['INIT_CWD'] ?? process.cwd(), database);
 // A new database gets the fixtures unless told otherwise, so the README's examples work at once.
+// PostgreSQL records the load (once per database): a database that had them is left as it is.
 const seed =
-  parsed.seed ?? (env['SEED'] === undefined || env['SEED'] === '' ? !existsSync(databasePath) : env['SEED'] === '1');
+  parsed.seed ??
+  (env['SEED'] === undefined || env['SEED'] === ''
+    ? isPostgresUrl(databasePath) || !existsSync(databasePath)
+    : env['SEED'] === '1');
 const headersTimeoutMs = milliseconds(parsed['headers-timeout'] ?? env['HEADERS_TIMEOUT_MS'], '--headers-timeout');
 const requestTimeoutMs = milliseconds(parsed['request-timeout'] ?? env['REQUEST_TIMEOUT_MS'], '--request-timeout');
 if ((headersTimeoutMs ?? 20_000) > (requestTimeoutMs ?? 30_000))

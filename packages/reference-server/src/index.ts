@@ -13,6 +13,8 @@ export {
   type MintTokenOptions,
 } from './tokens.js';
 export { fixtures, type Fixtures } from './fixtures.js';
-export { SqliteStore, StorageError } from './sqlite-store.js';
+export { SqliteStore } from './sqlite-store.js';
+export { PgStore, redactDatabaseUrl } from './pg-store.js';
+export { openStore, isPostgresUrl } from './open-store.js';
 export { contractEnv, type ReferenceContractEnv } from './contract-env.js';
 export * from './store.js';

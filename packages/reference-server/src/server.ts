@@ -5,7 +5,7 @@ import { fixtures } from './fixtures.js';
 import { bearerToken, isCloudControllerPath, memberRequestId, readBody, targetUrl, vcapRequestId } from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
-import { SqliteStore } from './sqlite-store.js';
+import { openStore } from './open-store.js';
 import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type Store } from './store.js';
 import {
   InvalidTokenError,
@@ -20,7 +20,7 @@ export interface ServerOptions extends TokenKeyOptions {
   host?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
-  /** SQLite file (':memory:' for throwaway servers). */
+  /** SQLite file (':memory:' for throwaway servers), or a postgres:// URL (several instances on one database). */
   databasePath: string;
   /** Load the fixtures (every example in the contract exists). */
   seed?: boolean;
@@ -227,7 +227,10 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const store = new SqliteStore(options.databasePath, { fsyncEveryCommit: options.fsyncEveryCommit ?? false });
+  const store = await openStore(options.databasePath, {
+    fsyncEveryCommit: options.fsyncEveryCommit ?? false,
+    ...(options.log && { log: options.log }),
+  });
   try {
     if (options.seed) await store.loadDataset(fixtures.datasetName, fixtures.dataset);
     for (const flag of FEATURE_FLAGS) {

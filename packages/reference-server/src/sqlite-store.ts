@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from './sqlite-driver.js';
+import { SCHEMA_VERSION, migrationSql, newerSchemaError } from './migrations.js';
 import type {
   ChangeContext,
   Dataset,
@@ -14,77 +15,7 @@ import type {
   SpaceRole,
   Store,
 } from './store.js';
-
-// Schema migrations, applied in order; PRAGMA user_version records how many ran.
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE organizations (
-    guid TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleting')),
-    quota_definition_guid TEXT NOT NULL,
-    billing_enabled INTEGER NOT NULL DEFAULT 0,
-    default_isolation_segment_guid TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT
-  );
-  CREATE TABLE users (
-    id TEXT PRIMARY KEY,
-    username TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    UNIQUE (username, origin)
-  );
-  CREATE TABLE org_roles (
-    organization_guid TEXT NOT NULL REFERENCES organizations (guid),
-    user_id TEXT NOT NULL REFERENCES users (id),
-    role TEXT NOT NULL CHECK (role IN ('users', 'managers', 'billing_managers', 'auditors')),
-    PRIMARY KEY (organization_guid, user_id, role)
-  );
-  CREATE TABLE spaces (
-    guid TEXT PRIMARY KEY,
-    organization_guid TEXT NOT NULL REFERENCES organizations (guid),
-    name TEXT NOT NULL
-  );
-  CREATE TABLE space_roles (
-    space_guid TEXT NOT NULL REFERENCES spaces (guid),
-    user_id TEXT NOT NULL REFERENCES users (id),
-    role TEXT NOT NULL CHECK (role IN ('developers', 'managers', 'auditors')),
-    PRIMARY KEY (space_guid, user_id, role)
-  );
-  CREATE INDEX space_roles_by_user ON space_roles (user_id);
-  CREATE TABLE feature_flags (
-    name TEXT PRIMARY KEY,
-    enabled INTEGER NOT NULL
-  );
-  CREATE TABLE members (
-    organization_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    PRIMARY KEY (organization_id, user_id)
-  );
-  CREATE TABLE events (
-    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-    type TEXT NOT NULL,
-    organization_guid TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    role TEXT,
-    actor_user_id TEXT,
-    request_id TEXT NOT NULL,
-    created_at TEXT NOT NULL
-  );
-  CREATE TABLE loaded_datasets (
-    name TEXT PRIMARY KEY,
-    loaded_at TEXT NOT NULL
-  );
-  `,
-  // Username lookups list origins in insertion order: this index serves that order without a sort.
-  `CREATE INDEX users_by_username ON users (username);`,
-];
-
-// Cloud Controller enables both flags by default.
-const FEATURE_FLAG_DEFAULTS: Record<FeatureFlag, boolean> = {
-  set_roles_by_username: true,
-  unset_roles_by_username: true,
-};
+import { FEATURE_FLAG_DEFAULTS, StorageError, defaultAuditRetention } from './store.js';
 
 interface OrganizationRow {
   guid: string;
@@ -102,24 +33,16 @@ function now(): string {
 }
 
 /** Applies the migrations not yet applied, up to `target` (default: all of them). */
-export function migrate(db: Database, target = MIGRATIONS.length): void {
+export function migrate(db: Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
-  }
-  for (let version = current; version < Math.min(target, MIGRATIONS.length); version += 1) {
+  if (current > SCHEMA_VERSION) throw newerSchemaError(current);
+  for (let version = current; version < Math.min(target, SCHEMA_VERSION); version += 1) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      db.exec(migrationSql('sqlite', version));
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
 }
-
-/** The database cannot serve: at start (the server refuses to start) or later (writes are refused). */
-export class StorageError extends Error {}
-
-/** Newest audit events kept by default; older ones are dropped as new ones are written. */
-export const defaultAuditRetention = 100_000;
 
 export interface SqliteStoreOptions {
   /** fsync every commit (survives power cuts, not only crashes of the server). */

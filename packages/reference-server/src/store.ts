@@ -10,6 +10,18 @@ export type SpaceRole = (typeof SPACE_ROLES)[number];
 export const FEATURE_FLAGS = ['set_roles_by_username', 'unset_roles_by_username'] as const;
 export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
 
+/** The database cannot serve: at start (the server refuses to start) or later (writes are refused). */
+export class StorageError extends Error {}
+
+/** Newest audit events kept by default; older ones are dropped as new ones are written. */
+export const defaultAuditRetention = 100_000;
+
+/** Cloud Controller enables both flags by default. */
+export const FEATURE_FLAG_DEFAULTS: Readonly<Record<FeatureFlag, boolean>> = {
+  set_roles_by_username: true,
+  unset_roles_by_username: true,
+};
+
 export type OrganizationStatus = 'active' | 'suspended' | 'deleting';
 
 export interface Organization {

@@ -14,6 +14,7 @@ const memberTokens = defaultTokenExpectations.members;
 const dir = mkdtempSync(join(tmpdir(), 'reference-server-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// What both stores share is in store.test.ts; these are SQLite's own (WAL, group commit).
 describe('SqliteStore', () => {
   it('migrates a new file to the current schema, once', async () => {
     const path = join(dir, 'migrate.db');
@@ -48,14 +49,6 @@ describe('SqliteStore', () => {
     } finally {
       upgraded.close();
     }
-  });
-
-  it('refuses a database written by a newer schema', async () => {
-    const path = join(dir, 'newer.db');
-    const db = new Database(path);
-    db.pragma('user_version = 99');
-    db.close();
-    expect(() => new SqliteStore(path)).toThrow(/newer/);
   });
 
   it('group commit: changes of one turn commit together, a failing one is undone alone, none settles before the commit', async () => {
@@ -111,25 +104,6 @@ describe('SqliteStore', () => {
       expect(await reopened.hasOrgRole(org, fixtures.userIds.auditor, 'auditors')).toBe(true);
     } finally {
       await reopened.close();
-    }
-  });
-
-  it('loads a dataset once per database', async () => {
-    const store = new SqliteStore(join(dir, 'dataset.db'));
-    try {
-      expect(await store.loadDataset(fixtures.datasetName, fixtures.dataset)).toBe(true);
-      await store.revokeOrgRole(fixtures.organizations.name237, fixtures.userIds.user, 'users', false, {
-        actorUserId: undefined,
-        requestId: 'r1',
-      });
-      expect(await store.loadDataset(fixtures.datasetName, fixtures.dataset)).toBe(false);
-      expect(await store.hasOrgRole(fixtures.organizations.name237, fixtures.userIds.user, 'users')).toBe(false);
-      expect(await store.findOrganization(fixtures.organizations.name1766)).toMatchObject({
-        name: 'name-1766',
-        status: 'active',
-      });
-    } finally {
-      await store.close();
     }
   });
 });
