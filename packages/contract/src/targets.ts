@@ -23,16 +23,19 @@ export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
 /**
  * A seeded reference server on a free port with a throwaway database, rate limits on both
  * APIs, and the tokens and identifiers of its fixtures; plus a second instance whose identity
- * service is down, so that 503 is provoked for real too.
+ * service is down, so that 503 is provoked for real too. With `database` (a postgres:// URL)
+ * both instances run on that database instead of throwaway SQLite files.
  */
-export async function startReferenceTarget(options: { rateLimited?: boolean } = {}): Promise<StartedTarget> {
+export async function startReferenceTarget(
+  options: { rateLimited?: boolean; database?: string } = {},
+): Promise<StartedTarget> {
   const rateLimited = options.rateLimited ?? true;
   const { startServer, mintToken, fixtures } = await import('@org-membership-api/reference-server');
   const directory = await mkdtemp(join(tmpdir(), 'contract-reference-'));
   const secret = `contract-checks-${process.pid}-${Date.now()}`;
   const server = await startServer({
     port: 0,
-    databasePath: join(directory, 'reference.db'),
+    databasePath: options.database ?? join(directory, 'reference.db'),
     seed: true,
     jwtSecret: secret,
     // Without the test limits: the member API keeps its own default, Cloud Controller has none.
@@ -42,7 +45,7 @@ export async function startReferenceTarget(options: { rateLimited?: boolean } = 
   // The same data and key with the identity service down, for 503 UaaUnavailable.
   const identityDown = await startServer({
     port: 0,
-    databasePath: join(directory, 'identity-down.db'),
+    databasePath: options.database ?? join(directory, 'identity-down.db'),
     seed: true,
     jwtSecret: secret,
     userDirectoryAvailable: false,
