@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throughputChart } from './chart.js';
 import type { LoadResult } from './load.js';
+import { postgresSection } from './postgres.js';
 import type { BenchResults } from './run.js';
 import type { Spread } from './stats.js';
 
@@ -157,6 +158,7 @@ export async function writeReport(r: BenchResults, outDir: string): Promise<void
     `- Socket errors: ${o.errors}; timeouts: ${o.timeouts}; answers other than 201/204/429: ${o.unexpected}.`,
     `- RSS (sampled every 0.5 s from /proc): ${n(o.rssMiB.first, 1)} MiB at start, ${n(o.rssMiB.min, 1)}–${n(o.rssMiB.max, 1)} MiB during, ${n(o.rssMiB.last, 1)} MiB at the end; last third vs first third ${(o.rssGrowth * 100).toFixed(1)} %; trend ${n(o.rssMiB.slopeMiBPerMin, 1)} MiB/min.`,
     '',
+    ...postgresSection(r.postgres, loadTable),
   ];
   if (r.pipeline) {
     const p = r.pipeline;

@@ -22,6 +22,7 @@ import {
   timeCommand,
   type ServerProcess,
 } from './processes.js';
+import { measurePostgres, type PostgresResults } from './postgres.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { writeReport } from './report.js';
 import type { CannedAnswer } from './serve.js';
@@ -156,6 +157,8 @@ export interface BenchResults {
       rssGrowth: number;
     };
   };
+  /** The reference server on PostgreSQL beside SQLite, and two instances on one database. */
+  postgres: PostgresResults;
   pipeline?: {
     steps: Record<'lint' | 'bundle' | 'generate' | 'docs', Spread>;
     sumOfSteps: number;
@@ -194,7 +197,7 @@ function contractOrganizationBytes(): string {
 }
 
 /** Captures one answer of `url` to `request`, to be replayed byte for byte by a bare server. */
-function capture(url: string, request: Request): Promise<CannedAnswer> {
+export function capture(url: string, request: Request): Promise<CannedAnswer> {
   // A connection of its own (no keep-alive pool), so that the server can stop at once later.
   return new Promise((resolve, reject) => {
     const headers = {
@@ -222,12 +225,12 @@ function capture(url: string, request: Request): Promise<CannedAnswer> {
   });
 }
 
-function ratio(results: LoadResult[], subject: string, baseline: string): number {
+export function ratio(results: LoadResult[], subject: string, baseline: string): number {
   const of = (name: string) => results.find((r) => r.name === name)!.reqPerSec.median;
   return of(subject) / of(baseline);
 }
 
-async function withServers<T>(
+export async function withServers<T>(
   starting: Array<Promise<ServerProcess>>,
   body: (servers: ServerProcess[]) => Promise<T>,
 ): Promise<T> {
@@ -440,7 +443,7 @@ async function measureMock(config: BenchConfig, log: (l: string) => void): Promi
   );
 }
 
-async function referenceRequests() {
+export async function referenceRequests() {
   const jwtSecret = `bench-${process.pid}-${Date.now()}`;
   const token = await mintToken({
     secret: jwtSecret,
@@ -675,8 +678,14 @@ async function profileServer(config: BenchConfig, slowest: string, log: (l: stri
 }
 
 function goals(r: Omit<BenchResults, 'goals' | 'meta'>): Goal[] {
-  const loadRuns = [...r.mock.results, ...r.server.put.results, ...r.server.delete.results];
-  const wrong = loadRuns.reduce((sum, x) => sum + x.unexpected + x.errors, 0);
+  const loadRuns = [
+    ...r.mock.results,
+    ...r.server.put.results,
+    ...r.server.delete.results,
+    ...r.postgres.put.results,
+    ...r.postgres.delete.results,
+  ];
+  const wrong = loadRuns.reduce((sum, x) => sum + x.unexpected + x.errors, 0) + r.postgres.instances.unexpected;
   const list: Goal[] = [
     {
       name: 'throughput runs: every answer has the expected status, no socket errors',
@@ -750,6 +759,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<BenchResults> 
   const clientSize = await measureClientSize(log);
   const mock = await measureMock({ ...config, pin: pinned }, log);
   const server = await measureServer({ ...config, pin: pinned }, log);
+  const postgres = await measurePostgres({ ...config, pin: pinned }, log);
   const pipeline = config.pipelineRounds > 0 ? await measurePipeline(config, log) : undefined;
   const profiles: ProfileSummary[] = [];
   if (config.profileSeconds > 0)
@@ -760,6 +770,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<BenchResults> 
     clientSize,
     mock,
     server,
+    postgres,
     ...(pipeline && { pipeline }),
     ...(profiles.length > 0 && { profiles }),
   };

@@ -18,7 +18,13 @@ export interface CannedAnswer {
 export type ServeConfig =
   | { kind: 'bare'; answers: Record<string, CannedAnswer> }
   | { kind: 'mock' }
-  | { kind: 'reference'; jwtSecret: string; cloudControllerRateLimit?: { requests: number; windowMs: number } };
+  | {
+      kind: 'reference';
+      jwtSecret: string;
+      cloudControllerRateLimit?: { requests: number; windowMs: number };
+      /** A postgres:// URL; default: a throwaway SQLite file. */
+      database?: string;
+    };
 
 async function bare(answers: Record<string, CannedAnswer>): Promise<{ url: string; close(): Promise<void> }> {
   const prepared = Object.fromEntries(
@@ -54,7 +60,7 @@ async function start(config: ServeConfig): Promise<{ url: string; close(): Promi
       const directory = await mkdtemp(join(tmpdir(), 'bench-reference-'));
       const server = await startServer({
         port: 0,
-        databasePath: join(directory, 'reference.db'),
+        databasePath: config.database ?? join(directory, 'reference.db'),
         seed: true,
         jwtSecret: config.jwtSecret,
         ...(config.cloudControllerRateLimit && { cloudControllerRateLimit: config.cloudControllerRateLimit }),

@@ -83,7 +83,7 @@ describe('pnpm bench, tiny run', () => {
       outDir,
       log: () => {},
     });
-  }, 120_000);
+  }, 360_000);
 
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
@@ -126,6 +126,34 @@ describe('pnpm bench, tiny run', () => {
     }
   });
 
+  it('measures the reference server on PostgreSQL beside SQLite and bare, and two instances on one database', () => {
+    const p = results.postgres;
+    for (const [op, status] of [
+      [p.put, '201'],
+      [p.delete, '204'],
+    ] as const) {
+      expect(op.results.map((r) => r.name)).toEqual([
+        'reference server (PostgreSQL)',
+        'reference server (SQLite)',
+        'bare node:http',
+      ]);
+      for (const load of op.results) {
+        expect(load.reqPerSec.runs).toBe(2);
+        expect(load.reqPerSec.median).toBeGreaterThan(0);
+        expect(Object.keys(load.statusCodes), load.name).toEqual([status]);
+        expect(load.errors).toBe(0);
+      }
+      expect(op.ratioToBare).toBeGreaterThan(0);
+      expect(op.ratioToSqlite).toBeGreaterThan(0);
+    }
+    expect(p.instances.oneReqPerSec.runs).toBe(2);
+    expect(p.instances.twoReqPerSec.runs).toBe(2);
+    expect(p.instances.twoReqPerSec.median).toBeGreaterThan(0);
+    expect(Object.keys(p.instances.statusCodes).sort()).toEqual(['201', '204']);
+    expect(p.instances.unexpected).toBe(0);
+    expect(Number.isFinite(p.instances.ratio)).toBe(true);
+  });
+
   it('compares the client with raw fetch and measures its size', () => {
     const c = results.clientOverhead;
     expect(c.requestsPerSubject).toBe(40);
@@ -164,6 +192,7 @@ describe('pnpm bench, tiny run', () => {
       '## 2. Client size',
       '## 3. Mock',
       '## 4. Reference server',
+      '## 4b. Reference server on PostgreSQL',
       '## Where the time goes',
     ])
       expect(report).toContain(heading);
