@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SCHEMA_VERSION, migrationSql, newerSchemaError } from './migrations.js';
 import {
@@ -22,6 +23,7 @@ import {
 // is the one its last committed change implies. Idempotence comes from the constraints
 // (ON CONFLICT DO NOTHING, DELETE of what is there), never from a read before a write.
 // A change resolves only after its COMMIT has returned, with synchronous_commit on.
+// Lists are ordered byte-wise (COLLATE "C"), as SQLite orders them, whatever the database's collation.
 
 export interface PgStoreOptions {
   /** Connections in the pool. Default 10. */
@@ -67,9 +69,13 @@ interface OrganizationRow {
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-// Orders are byte orders, as SQLite's: independent of the database's collation.
 const INSERT_EVENT = `INSERT INTO events (type, organization_guid, user_id, role, actor_user_id, request_id, created_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+
+/** A 32-bit advisory lock key for a value (a collision only makes two pairs wait on each other). */
+function lockKey(value: string): number {
+  return createHash('sha256').update(value).digest().readInt32BE(0);
+}
 
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
@@ -103,10 +109,11 @@ export class PgStore implements Store {
     return new PgStore(pool);
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** `begin` opens the transaction: BEGIN, or BEGIN and more in the same round trip. */
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.#pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       client.release();
@@ -124,13 +131,27 @@ export class PgStore implements Store {
 
   /** A change to one (organization, user) pair, serialised with every other change to that pair. */
   #change<T>(organization: string, userId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.#transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
-        auditText(organization),
-        auditText(userId),
-      ]);
-      return work(client);
-    });
+    // One round trip for both; the keys are integers, so the text holds no client input.
+    const begin = `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(organization)}, ${lockKey(userId)})`;
+    return this.#transaction(work, begin);
+  }
+
+  #eventValues(
+    type: RoleEvent['type'],
+    organization: string,
+    userId: string,
+    role: string | null,
+    context: ChangeContext,
+  ) {
+    return [
+      type,
+      auditText(organization),
+      auditText(userId),
+      role,
+      auditText(context.actorUserId),
+      auditText(context.requestId),
+      new Date().toISOString(),
+    ];
   }
 
   async #record(
@@ -141,15 +162,7 @@ export class PgStore implements Store {
     role: string | null,
     context: ChangeContext,
   ): Promise<void> {
-    await client.query(INSERT_EVENT, [
-      type,
-      auditText(organization),
-      auditText(userId),
-      role,
-      auditText(context.actorUserId),
-      auditText(context.requestId),
-      new Date().toISOString(),
-    ]);
+    await client.query(INSERT_EVENT, this.#eventValues(type, organization, userId, role, context));
   }
 
   async findUsersByUsername(username: string): Promise<DirectoryUser[]> {
@@ -200,11 +213,13 @@ export class PgStore implements Store {
 
   grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
     return this.#change(organizationGuid, userId, async (client) => {
+      // The change and its audit record in one statement (one round trip).
       await client.query(
-        'INSERT INTO org_roles (organization_guid, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [organizationGuid, userId, role],
+        `WITH granted AS (
+           INSERT INTO org_roles (organization_guid, user_id, role) VALUES ($8, $9, $10) ON CONFLICT DO NOTHING
+         ) ${INSERT_EVENT}`,
+        [...this.#eventValues('org_role_add', organizationGuid, userId, role, context), organizationGuid, userId, role],
       );
-      await this.#record(client, 'org_role_add', organizationGuid, userId, role, context);
     });
   }
 
@@ -243,26 +258,36 @@ export class PgStore implements Store {
           }
         }
       }
-      await client.query('DELETE FROM org_roles WHERE organization_guid = $1 AND user_id = $2 AND role = $3', [
-        organizationGuid,
-        userId,
-        role,
-      ]);
-      await this.#record(client, 'org_role_remove', organizationGuid, userId, role, context);
+      await client.query(
+        `WITH revoked AS (
+           DELETE FROM org_roles WHERE organization_guid = $8 AND user_id = $9 AND role = $10
+         ) ${INSERT_EVENT}`,
+        [
+          ...this.#eventValues('org_role_remove', organizationGuid, userId, role, context),
+          organizationGuid,
+          userId,
+          role,
+        ],
+      );
       return { ok: true };
     });
   }
 
   removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean> {
     return this.#change(organizationId, userId, async (client) => {
-      const { rowCount } = hasNul(organizationId, userId)
-        ? { rowCount: 0 }
-        : await client.query('DELETE FROM members WHERE organization_id = $1 AND user_id = $2', [
-            organizationId,
-            userId,
-          ]);
-      await this.#record(client, 'member_remove', organizationId, userId, null, context);
-      return (rowCount ?? 0) > 0;
+      const event = this.#eventValues('member_remove', organizationId, userId, null, context);
+      if (hasNul(organizationId, userId)) {
+        await client.query(INSERT_EVENT, event);
+        return false;
+      }
+      const { rows } = await client.query<{ removed: number }>(
+        `WITH removed AS (
+           DELETE FROM members WHERE organization_id = $8 AND user_id = $9 RETURNING 1
+         ), recorded AS (${INSERT_EVENT})
+         SELECT count(*)::int AS removed FROM removed`,
+        [...event, organizationId, userId],
+      );
+      return rows[0]!.removed > 0;
     });
   }
 
