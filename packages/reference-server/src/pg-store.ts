@@ -77,6 +77,7 @@ function lockKey(value: string): number {
   return createHash('sha256').update(value).digest().readInt32BE(0);
 }
 
+// The statements of every request are named: each connection parses and plans them once.
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
   #closed: Promise<void> | undefined;
@@ -167,16 +168,21 @@ export class PgStore implements Store {
 
   async findUsersByUsername(username: string): Promise<DirectoryUser[]> {
     if (hasNul(username)) return [];
-    const { rows } = await this.#pool.query<DirectoryUser>(
-      'SELECT id, username, origin FROM users WHERE username = $1 ORDER BY position',
-      [username],
-    );
+    const { rows } = await this.#pool.query<DirectoryUser>({
+      name: 'users-by-username',
+      text: 'SELECT id, username, origin FROM users WHERE username = $1 ORDER BY position',
+      values: [username],
+    });
     return rows;
   }
 
   async findOrganization(guid: string): Promise<Organization | undefined> {
     if (hasNul(guid)) return undefined;
-    const { rows } = await this.#pool.query<OrganizationRow>('SELECT * FROM organizations WHERE guid = $1', [guid]);
+    const { rows } = await this.#pool.query<OrganizationRow>({
+      name: 'organization',
+      text: 'SELECT * FROM organizations WHERE guid = $1',
+      values: [guid],
+    });
     const row = rows[0];
     if (!row) return undefined;
     return {
@@ -193,17 +199,20 @@ export class PgStore implements Store {
 
   async hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean> {
     if (hasNul(organizationGuid, userId)) return false;
-    const { rowCount } = await this.#pool.query(
-      'SELECT 1 FROM org_roles WHERE organization_guid = $1 AND user_id = $2 AND role = $3',
-      [organizationGuid, userId, role],
-    );
+    const { rowCount } = await this.#pool.query({
+      name: 'has-org-role',
+      text: 'SELECT 1 FROM org_roles WHERE organization_guid = $1 AND user_id = $2 AND role = $3',
+      values: [organizationGuid, userId, role],
+    });
     return (rowCount ?? 0) > 0;
   }
 
   async getFeatureFlag(flag: FeatureFlag): Promise<boolean> {
-    const { rows } = await this.#pool.query<{ enabled: number }>('SELECT enabled FROM feature_flags WHERE name = $1', [
-      flag,
-    ]);
+    const { rows } = await this.#pool.query<{ enabled: number }>({
+      name: 'feature-flag',
+      text: 'SELECT enabled FROM feature_flags WHERE name = $1',
+      values: [flag],
+    });
     return rows[0] ? rows[0].enabled !== 0 : FEATURE_FLAG_DEFAULTS[flag];
   }
 
@@ -214,12 +223,18 @@ export class PgStore implements Store {
   grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
     return this.#change(organizationGuid, userId, async (client) => {
       // The change and its audit record in one statement (one round trip).
-      await client.query(
-        `WITH granted AS (
+      await client.query({
+        name: 'grant-org-role',
+        text: `WITH granted AS (
            INSERT INTO org_roles (organization_guid, user_id, role) VALUES ($8, $9, $10) ON CONFLICT DO NOTHING
          ) ${INSERT_EVENT}`,
-        [...this.#eventValues('org_role_add', organizationGuid, userId, role, context), organizationGuid, userId, role],
-      );
+        values: [
+          ...this.#eventValues('org_role_add', organizationGuid, userId, role, context),
+          organizationGuid,
+          userId,
+          role,
+        ],
+      });
     });
   }
 
@@ -258,17 +273,18 @@ export class PgStore implements Store {
           }
         }
       }
-      await client.query(
-        `WITH revoked AS (
+      await client.query({
+        name: 'revoke-org-role',
+        text: `WITH revoked AS (
            DELETE FROM org_roles WHERE organization_guid = $8 AND user_id = $9 AND role = $10
          ) ${INSERT_EVENT}`,
-        [
+        values: [
           ...this.#eventValues('org_role_remove', organizationGuid, userId, role, context),
           organizationGuid,
           userId,
           role,
         ],
-      );
+      });
       return { ok: true };
     });
   }
@@ -280,13 +296,14 @@ export class PgStore implements Store {
         await client.query(INSERT_EVENT, event);
         return false;
       }
-      const { rows } = await client.query<{ removed: number }>(
-        `WITH removed AS (
+      const { rows } = await client.query<{ removed: number }>({
+        name: 'remove-member',
+        text: `WITH removed AS (
            DELETE FROM members WHERE organization_id = $8 AND user_id = $9 RETURNING 1
          ), recorded AS (${INSERT_EVENT})
          SELECT count(*)::int AS removed FROM removed`,
-        [...event, organizationId, userId],
-      );
+        values: [...event, organizationId, userId],
+      });
       return rows[0]!.removed > 0;
     });
   }
