@@ -3,6 +3,8 @@ import pg from 'pg';
 import { SCHEMA_VERSION, migrationSql, newerSchemaError } from './migrations.js';
 import {
   FEATURE_FLAG_DEFAULTS,
+  StorageError,
+  defaultAuditRetention,
   type ChangeContext,
   type Dataset,
   type DirectoryUser,
@@ -21,7 +23,8 @@ import {
 // lock on its (organization, user) pair: changes to one pair, from any instance, run one
 // after the other, so the audit sequence of a pair is its commit order and the final state
 // is the one its last committed change implies. Idempotence comes from the constraints
-// (ON CONFLICT DO NOTHING, DELETE of what is there), never from a read before a write.
+// (ON CONFLICT DO NOTHING, DELETE of what is there), never from a read before a write; as on
+// SQLite, only a change that changed something is recorded in the audit table.
 // A change resolves only after its COMMIT has returned, with synchronous_commit on.
 // Lists are ordered byte-wise (COLLATE "C"), as SQLite orders them, whatever the database's collation.
 
@@ -30,6 +33,8 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** Where connection faults of idle pooled clients are reported. Default: stderr. */
   log?: (line: string) => void;
+  /** How many of the newest audit events to keep. Default defaultAuditRetention. */
+  auditRetention?: number;
 }
 
 /** The URL without its password, fit for a log line or an error message. */
@@ -69,8 +74,12 @@ interface OrganizationRow {
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-const INSERT_EVENT = `INSERT INTO events (type, organization_guid, user_id, role, actor_user_id, request_id, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+const EVENT_COLUMNS = 'events (type, organization_guid, user_id, role, actor_user_id, request_id, created_at)';
+const INSERT_EVENT = `INSERT INTO ${EVENT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+/** The event, once for each row of `source`: only a change that changed something is recorded. */
+const insertEventFor = (source: string) =>
+  `INSERT INTO ${EVENT_COLUMNS}
+   SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text FROM ${source}`;
 
 /** A 32-bit advisory lock key for a value (a collision only makes two pairs wait on each other). */
 function lockKey(value: string): number {
@@ -80,10 +89,16 @@ function lockKey(value: string): number {
 // The statements of every request are named: each connection parses and plans them once.
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
+  readonly #log: (line: string) => void;
+  readonly #auditRetention: number;
+  /** Changes committed since the audit table was last pruned (by this instance). */
+  #changesSincePrune = 0;
   #closed: Promise<void> | undefined;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, log: (line: string) => void, auditRetention: number) {
     this.#pool = pool;
+    this.#log = log;
+    this.#auditRetention = auditRetention;
   }
 
   /** Connects, applies the migrations not yet applied (once, whatever the number of instances starting). */
@@ -105,9 +120,9 @@ export class PgStore implements Store {
       await migrate(pool);
     } catch (error) {
       await pool.end().catch(() => {});
-      throw new Error(`cannot open the PostgreSQL database ${redactDatabaseUrl(url)}: ${describe(error)}`);
+      throw new StorageError(`cannot open the PostgreSQL database ${redactDatabaseUrl(url)}: ${describe(error)}`);
     }
-    return new PgStore(pool);
+    return new PgStore(pool, log, options.auditRetention ?? defaultAuditRetention);
   }
 
   /** `begin` opens the transaction: BEGIN, or BEGIN and more in the same round trip. */
@@ -131,10 +146,24 @@ export class PgStore implements Store {
   }
 
   /** A change to one (organization, user) pair, serialised with every other change to that pair. */
-  #change<T>(organization: string, userId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #change<T>(organization: string, userId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     // One round trip for both; the keys are integers, so the text holds no client input.
     const begin = `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(organization)}, ${lockKey(userId)})`;
-    return this.#transaction(work, begin);
+    const result = await this.#transaction(work, begin);
+    // The audit table keeps the newest events: pruned every so many changes, outside the
+    // changes' own transactions (a shared range delete in each would make them wait on each other).
+    this.#changesSincePrune += 1;
+    if (this.#changesSincePrune >= Math.min(100, this.#auditRetention)) {
+      this.#changesSincePrune = 0;
+      await this.#pool
+        .query({
+          name: 'prune-events',
+          text: 'DELETE FROM events WHERE sequence <= (SELECT max(sequence) FROM events) - $1',
+          values: [this.#auditRetention],
+        })
+        .catch((error: unknown) => this.#log(`pruning the audit events failed: ${describe(error)}`));
+    }
+    return result;
   }
 
   #eventValues(
@@ -227,7 +256,8 @@ export class PgStore implements Store {
         name: 'grant-org-role',
         text: `WITH granted AS (
            INSERT INTO org_roles (organization_guid, user_id, role) VALUES ($8, $9, $10) ON CONFLICT DO NOTHING
-         ) ${INSERT_EVENT}`,
+           RETURNING 1
+         ) ${insertEventFor('granted')}`,
         values: [
           ...this.#eventValues('org_role_add', organizationGuid, userId, role, context),
           organizationGuid,
@@ -276,8 +306,8 @@ export class PgStore implements Store {
       await client.query({
         name: 'revoke-org-role',
         text: `WITH revoked AS (
-           DELETE FROM org_roles WHERE organization_guid = $8 AND user_id = $9 AND role = $10
-         ) ${INSERT_EVENT}`,
+           DELETE FROM org_roles WHERE organization_guid = $8 AND user_id = $9 AND role = $10 RETURNING 1
+         ) ${insertEventFor('revoked')}`,
         values: [
           ...this.#eventValues('org_role_remove', organizationGuid, userId, role, context),
           organizationGuid,
@@ -291,16 +321,14 @@ export class PgStore implements Store {
 
   removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean> {
     return this.#change(organizationId, userId, async (client) => {
+      // No member can have such a key: nothing to remove, nothing to record.
+      if (hasNul(organizationId, userId)) return false;
       const event = this.#eventValues('member_remove', organizationId, userId, null, context);
-      if (hasNul(organizationId, userId)) {
-        await client.query(INSERT_EVENT, event);
-        return false;
-      }
       const { rows } = await client.query<{ removed: number }>({
         name: 'remove-member',
         text: `WITH removed AS (
            DELETE FROM members WHERE organization_id = $8 AND user_id = $9 RETURNING 1
-         ), recorded AS (${INSERT_EVENT})
+         ), recorded AS (${insertEventFor('removed')})
          SELECT count(*)::int AS removed FROM removed`,
         values: [...event, organizationId, userId],
       });
