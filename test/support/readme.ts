@@ -126,6 +126,8 @@ export function which(name: string, path: string): string | undefined {
 }
 
 const shellBuiltins = new Set(['eval', 'export', 'cd', 'source', '.']);
+// Programs the README names as the reader's own, needed only against a real foundation.
+const readersOwnTools = new Set(['cf']);
 
 /**
  * Why `command`, typed in `folder` of `root` with `path` as PATH, would not run as typed, or
@@ -136,7 +138,7 @@ const shellBuiltins = new Set(['eval', 'export', 'cd', 'source', '.']);
 export function unresolved(command: string, root: string, folder: string, path: string): string | undefined {
   const words = program(command);
   const [first, ...args] = words;
-  if (first === undefined || shellBuiltins.has(first)) return undefined;
+  if (first === undefined || shellBuiltins.has(first) || readersOwnTools.has(first)) return undefined;
   const dir = join(root, folder);
   if (first === 'npm') {
     const [verb, name] = args.filter((arg) => !arg.startsWith('-'));
