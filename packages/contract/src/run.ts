@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDocument, paths } from '@org-membership-api/spec';
 import { parse as parseYaml } from 'yaml';
 import { secretsOf, type ContractEnv } from './env.js';
-import { buildPlan, type OpenApiDocument, type Target } from './plan.js';
+import { buildPlan, type Target } from './plan.js';
 import { writeJunit } from './report.js';
 import { createStrictValidator } from './validator.js';
 import { runWorkflows, type CheckResult } from './workflows.js';
@@ -39,8 +40,7 @@ export interface ContractCheckResult {
 }
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(packageDir, '../..');
-export const defaultSpecPath = join(repoRoot, 'dist', 'openapi.json');
+export const defaultSpecPath = paths.bundleJson;
 const hooksPath = join(packageDir, 'hooks', 'contract-hooks.cjs');
 const dreddBin = createRequire(import.meta.url).resolve('dredd/bin/dredd');
 
@@ -60,13 +60,13 @@ function redactor(secrets: string[]) {
 export async function runContractChecks(options: ContractCheckOptions): Promise<ContractCheckResult> {
   const started = Date.now();
   const specPath = options.specPath ?? defaultSpecPath;
-  const spec = JSON.parse(await readFile(specPath, 'utf8')) as OpenApiDocument;
+  const spec = loadDocument(specPath);
   const target: Target = options.target;
   const server = new URL(options.server);
   const plans = buildPlan(spec, target, options.env);
   const secrets = secretsOf(options.env);
   const redact = redactor(secrets);
-  const reportDir = resolve(options.reportDir ?? join(repoRoot, 'reports', 'contract'));
+  const reportDir = resolve(options.reportDir ?? join(paths.root, 'reports', 'contract'));
   await mkdir(reportDir, { recursive: true });
 
   const workDir = await mkdtemp(join(tmpdir(), 'contract-checks-'));

@@ -14,5 +14,4 @@ export {
 } from './tokens.js';
 export { fixtures, type Fixtures } from './fixtures.js';
 export { SqliteStore, StorageError } from './sqlite-store.js';
-export { contractEnv, type ReferenceContractEnv } from './contract-env.js';
 export * from './store.js';
