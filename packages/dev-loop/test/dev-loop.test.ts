@@ -1,13 +1,18 @@
 // `pnpm dev` on a copy of the contract: a save refreshes every artifact, the mock and the
 // open docs page; lint problems name file and line; Ctrl-C stops the CLI cleanly.
-import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { openBrowser } from '@org-membership-api/docs-check';
+import { paths } from '@org-membership-api/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser } from '../src/chromium.js';
 import { startDevLoop, type DevLoop } from '../src/dev.js';
-import { repoRoot } from '../src/paths.js';
+
+const repoRoot = paths.root;
+const run = promisify(execFile);
 
 describe('the edit loop', () => {
   let root: string;
@@ -62,6 +67,26 @@ describe('the edit loop', () => {
     }
   });
 
+  it('keeps seeing a file saved by rename, as sed -i and vim save it, save after save', async () => {
+    const file = join(root, 'openapi', 'paths', 'organization_members_{userId}.yaml');
+    const bundle = () => readFile(join(root, 'dist', 'openapi.json'), 'utf8');
+    // sed -i writes a new file and renames it over the old one.
+    let rebuilt = loop.nextRebuild();
+    await run('sed', ['-i', 's/summary: Remove org member/summary: Remove org member (renamed once)/', file]);
+    expect((await rebuilt).ok).toBe(true);
+    expect(await bundle()).toContain('Remove org member (renamed once)');
+    // The same again, by hand: the file now watched is the one the first rename put there.
+    for (const time of ['twice', 'three times']) {
+      rebuilt = loop.nextRebuild();
+      const source = await readFile(file, 'utf8');
+      const temporary = `${file}.swp`;
+      await writeFile(temporary, source.replace(/\(renamed [^)]+\)/, `(renamed ${time})`));
+      await rename(temporary, file);
+      expect((await rebuilt).ok).toBe(true);
+      expect(await bundle()).toContain(`Remove org member (renamed ${time})`);
+    }
+  });
+
   it('prints lint problems with file and line and keeps the last good artifacts', async () => {
     const file = join(root, 'openapi', 'paths', 'organization_members_{userId}.yaml');
     const source = await readFile(file, 'utf8');
@@ -83,11 +108,12 @@ describe('the edit loop', () => {
 
 describe('pnpm dev', () => {
   it('stops cleanly on Ctrl-C', async () => {
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'scripts', 'dev.mjs'), '--docs-port', '0', '--mock-port', '0'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // The package's command, as `pnpm dev` runs it.
+    const bin = fileURLToPath(new URL('../bin/org-membership-dev.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, '--docs-port', '0', '--mock-port', '0'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));

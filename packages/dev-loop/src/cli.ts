@@ -1,7 +1,7 @@
 // `pnpm dev [--docs-port N] [--mock-port N] [--no-mock]`; Ctrl-C stops everything.
 import { parseArgs } from 'node:util';
+import { paths } from '@org-membership-api/spec';
 import { startDevLoop, type DevLoop } from './dev.js';
-import { repoRoot } from './paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +32,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 loop = startDevLoop({
-  root: repoRoot,
+  root: paths.root,
   docsPort: Number(values['docs-port']),
   mockPort: Number(values['mock-port']),
   mock: !values['no-mock'],

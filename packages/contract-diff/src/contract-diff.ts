@@ -6,9 +6,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { BaseResolver, bundle, loadConfig } from '@redocly/openapi-core';
+import { contractPaths, paths } from '@org-membership-api/spec';
+import { bundleDocument } from '@org-membership-api/spec/build';
 import { apiCompare, isResponseSchema } from 'api-smart-diff';
 
 const run = promisify(execFile);
@@ -110,22 +111,13 @@ export function breakingChanges(base: object, head: object): ContractChange[] {
   return compareContracts(base, head).filter((change) => change.breaking);
 }
 
-/** Bundles the contract in `dir` (its redocly.yaml, first API) in-process. */
-export async function bundleContract(dir: string): Promise<object> {
-  const config = await loadConfig({ configPath: join(dir, 'redocly.yaml') });
-  const [alias, api] = Object.entries(config.resolvedConfig.apis ?? {})[0] ?? [];
-  if (!alias || !api) throw new Error(`${join(dir, 'redocly.yaml')} names no API`);
-  const apiConfig = config.forAlias(alias);
-  const result = await bundle({
-    ref: join(dir, api.root),
-    config: apiConfig,
-    externalRefResolver: new BaseResolver(apiConfig.resolve),
-  });
-  const errors = result.problems.filter((problem) => problem.severity === 'error');
-  if (errors.length)
-    throw new Error(`cannot bundle ${api.root}: ${errors.map((problem) => problem.message).join('; ')}`);
-  return result.bundle.parsed as object;
+/** Bundles the contract of a checkout (or copy) of the repository at `dir`, in-process. */
+export function bundleContract(dir: string): Promise<object> {
+  return bundleDocument(contractPaths(dir));
 }
+
+// What a revision's contract is made of, relative to the repository's root.
+const sources = [paths.sourceDir, paths.redoclyConfig].map((path) => relative(paths.root, path));
 
 export async function gitRoot(cwd = process.cwd()): Promise<string> {
   const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd });
@@ -142,7 +134,7 @@ export async function bundleRevision(ref: string, repo: string): Promise<object>
   const dir = await mkdtemp(join(tmpdir(), 'contract-at-revision-'));
   try {
     await new Promise<void>((resolve, reject) => {
-      const archive = spawn('git', ['archive', '--format=tar', ref, '--', 'openapi', 'redocly.yaml'], {
+      const archive = spawn('git', ['archive', '--format=tar', ref, '--', ...sources], {
         cwd: repo,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

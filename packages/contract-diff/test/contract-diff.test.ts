@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
 import { breakingChanges, compareContracts } from '../src/contract-diff.js';
-import { repoRoot } from '../src/paths.js';
 
 const run = promisify(execFile);
 const fixtures = join(import.meta.dirname, 'fixtures', 'contract-diff');
@@ -55,7 +55,8 @@ describe('breaking changes between two contracts', () => {
 
 describe('pnpm diff --base <ref>', () => {
   let repo: string;
-  const cli = join(repoRoot, 'scripts', 'contract-diff.mjs');
+  // The package's command, as `pnpm diff` runs it.
+  const cli = fileURLToPath(new URL('../bin/org-membership-diff.mjs', import.meta.url));
   const diff = async (...args: string[]) => {
     try {
       const { stdout } = await run(process.execPath, [cli, ...args], { cwd: repo });

@@ -1,10 +1,10 @@
 // `pnpm dev`: watches openapi/, and on every save re-lints (problems with file and line),
 // re-bundles, regenerates the types, re-renders the docs and restarts the mock; the docs page
 // served here reloads itself when the rebuild is done.
-import { watch, type FSWatcher } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { createPipeline, formatProblem, type RebuildResult } from './pipeline.js';
+import { contractPaths } from '@org-membership-api/spec';
+import { createPipeline, formatProblem, type RebuildResult } from '@org-membership-api/spec/build';
+import { watch } from 'chokidar';
 import { serveDocs, type DocsServer } from './static-server.js';
 
 export interface DevLoop {
@@ -36,8 +36,9 @@ export async function startDevLoop(options: {
   log?: (line: string) => void;
 }): Promise<DevLoop> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const pipeline = await createPipeline(options.root);
-  const specPath = join(options.root, 'dist', 'openapi.json');
+  const paths = contractPaths(options.root);
+  const pipeline = await createPipeline(paths);
+  const specPath = paths.bundleJson;
   const clients = new Set<ServerResponse>();
   const waiters: Array<(result: RebuildResult & { elapsedMs: number }) => void> = [];
   let mock: Mock | undefined;
@@ -95,14 +96,21 @@ export async function startDevLoop(options: {
         scheduled();
       });
   }
-  const watcher: FSWatcher = watch(join(options.root, 'openapi'), { recursive: true }, () => {
+  // chokidar keeps watching a file that an editor saves by writing a new file and renaming
+  // it over the old one (vim, sed -i), which a plain fs.watch of that file loses.
+  const watcher = watch(paths.sourceDir, { ignoreInitial: true });
+  watcher.on('all', () => {
     pendingSince ??= performance.now();
     clearTimeout(timer);
     timer = setTimeout(scheduled, 30);
   });
+  await new Promise<void>((resolve, reject) => {
+    watcher.once('ready', resolve);
+    watcher.once('error', reject);
+  });
 
   const server: DocsServer = await serveDocs({
-    docsHtmlPath: join(options.root, 'dist', 'docs', 'index.html'),
+    docsHtmlPath: paths.docsHtml,
     bundlePath: specPath,
     port: options.docsPort ?? 4011,
     // The last </body>: the embedded Redoc bundle contains the string too.
@@ -136,7 +144,7 @@ export async function startDevLoop(options: {
     },
     nextRebuild: () => new Promise((resolve) => waiters.push(resolve)),
     async close() {
-      watcher.close();
+      await watcher.close();
       clearTimeout(timer);
       await running;
       for (const client of clients) client.end();
