@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throughputChart } from './chart.js';
 import type { LoadResult } from './load.js';
-import type { BenchResults } from './run.js';
+import type { BenchResults } from './results.js';
 import type { Spread } from './stats.js';
 
 export const chartFile = 'throughput.svg';
