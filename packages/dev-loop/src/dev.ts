@@ -10,7 +10,7 @@ import { serveDocs, type DocsServer } from './static-server.js';
 export interface DevLoop {
   docsUrl: string;
   mockUrl: string | undefined;
-  /** Resolves after the next rebuild (the one a save triggers) has finished. */
+  /** Resolves after the next rebuild to start (the one a save triggers) has finished. */
   nextRebuild(): Promise<RebuildResult & { elapsedMs: number }>;
   close(): Promise<void>;
 }
@@ -54,6 +54,8 @@ export async function startDevLoop(options: {
   }
 
   async function rebuild(savedAt: number): Promise<void> {
+    // Those waiting since before this rebuild started get its result; later ones the next.
+    const waiting = waiters.splice(0);
     const result = await pipeline.rebuild();
     for (const problem of result.problems) log(formatProblem(problem));
     if (result.ok) {
@@ -77,7 +79,7 @@ export async function startDevLoop(options: {
         ? `all artifacts fresh ${elapsedMs} ms after the ${what} (${steps} ms)`
         : `not rebuilt: fix the errors above (artifacts are from the last good save)`,
     );
-    for (const resolve of waiters.splice(0)) resolve({ ...result, elapsedMs });
+    for (const resolve of waiting) resolve({ ...result, elapsedMs });
   }
 
   // Saves arrive as bursts of events (editors write, rename, chmod): one rebuild per burst,
