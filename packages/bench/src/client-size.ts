@@ -1,54 +1,48 @@
-// The client's size as a browser app would ship it: esbuild bundle, minified, gzip -9. Compares
-// the built package (what `@org-membership-api/client` resolves to) with openapi-fetch alone
-// (all of it, and only the createClient the package uses), and reports what our code adds.
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+// The client's size as a browser app would ship it, measured by the client package's own size
+// command (`pnpm size` in packages/client: esbuild bundle, minified, gzip -9), so that there is
+// one way to measure it.
+import { spawn } from 'node:child_process';
 import type { BenchResults } from './results.js';
 
-export interface BundleSize {
-  /** Bytes of the minified bundle. */
+interface BundleSize {
   minified: number;
-  /** Bytes of the minified bundle after gzip -9. */
   gzipped: number;
 }
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-
-async function bundleSize(contents: string, external: string[] = []): Promise<BundleSize> {
-  const result = await build({
-    external,
-    stdin: { contents, resolveDir: packageDir, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]!.contents;
-  return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+interface ClientSizes {
+  client: BundleSize;
+  ownCode: BundleSize;
+  openapiFetch: BundleSize;
+  openapiFetchCreateClient: BundleSize;
+  addedGzipped: number;
 }
 
-/** Byte sizes (minified and gzipped) of the bundles compared; the client must be built (`pnpm build`). */
-export async function measureSize() {
-  const client = await bundleSize(`export * from '@org-membership-api/client';`);
-  const openapiFetch = await bundleSize(`export * from 'openapi-fetch'; export { default } from 'openapi-fetch';`);
-  const openapiFetchCreateClient = await bundleSize(`export { default } from 'openapi-fetch';`);
-  const ownCode = await bundleSize(`export * from '@org-membership-api/client';`, ['openapi-fetch']);
-  return {
-    client,
-    ownCode,
-    openapiFetch,
-    openapiFetchCreateClient,
-    addedGzipped: client.gzipped - openapiFetchCreateClient.gzipped,
-  };
+function clientSizeCommand(): Promise<ClientSizes> {
+  const pnpm = process.env['npm_execpath']?.includes('pnpm')
+    ? [process.execPath, process.env['npm_execpath']]
+    : ['pnpm'];
+  const args = ['--silent', '--filter', '@org-membership-api/client', 'run', 'size', '--json'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(pnpm[0]!, [...pnpm.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the client's size command failed (exit ${code}): ${stderr.trim()}`));
+      try {
+        resolve(JSON.parse(stdout.slice(stdout.indexOf('{'))) as ClientSizes);
+      } catch {
+        reject(new Error(`the client's size command printed no JSON: ${stdout.slice(0, 300)}`));
+      }
+    });
+  });
 }
 
 export async function measureClientSize(log: (l: string) => void): Promise<BenchResults['clientSize']> {
   log('client size: esbuild bundles, minified, gzip -9');
-  const sizes = await measureSize();
+  const sizes = await clientSizeCommand();
   return {
     clientGzipped: sizes.client.gzipped,
     clientMinified: sizes.client.minified,
