@@ -6,7 +6,9 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     // One Chromium at a time: the machine has two cores shared with the other suites.
     fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Each rebuild renders the docs with the Redocly CLI: seconds each, tens of seconds on a
+    // busy machine.
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
   },
 });

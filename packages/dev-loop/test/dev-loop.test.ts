@@ -46,7 +46,7 @@ describe('the edit loop', () => {
       await page.goto(loop.docsUrl, { waitUntil: 'load' });
       const marker = `Edited${Date.now()}`;
       const source = await readFile(rootYaml(), 'utf8');
-      const reloaded = page.waitForEvent('load', { timeout: 20_000 });
+      const reloaded = page.waitForEvent('load', { timeout: 120_000 });
       const rebuilt = loop.nextRebuild();
       await writeFile(
         rootYaml(),
@@ -118,7 +118,7 @@ describe('pnpm dev', () => {
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready: ${output}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`not ready: ${output}`)), 120_000);
       child.stdout.on('data', () => {
         if (output.includes('Watching openapi/')) {
           clearTimeout(timer);
