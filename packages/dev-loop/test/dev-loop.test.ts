@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openBrowser } from '@org-membership-api/docs-check';
-import { paths } from '@org-membership-api/spec';
+import { contractPaths, paths } from '@org-membership-api/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevLoop, type DevLoop } from '../src/dev.js';
 
@@ -55,7 +55,7 @@ describe('the edit loop', () => {
       const result = await rebuilt;
       expect(result.ok).toBe(true);
       console.log(`save to all artifacts fresh: ${result.elapsedMs} ms ${JSON.stringify(result.timings)}`);
-      expect(await readFile(join(root, 'dist', 'openapi.json'), 'utf8')).toContain(marker);
+      expect(await readFile(contractPaths(root).bundleJson, 'utf8')).toContain(marker);
       expect(await readFile(join(root, 'dist', 'openapi.yaml'), 'utf8')).toContain(marker);
       expect(await readFile(join(root, 'dist', 'docs', 'index.html'), 'utf8')).toContain(marker);
       const mockSpec = await fetch(`${loop.mockUrl}/openapi.json`);
@@ -69,7 +69,7 @@ describe('the edit loop', () => {
 
   it('keeps seeing a file saved by rename, as sed -i and vim save it, save after save', async () => {
     const file = join(root, 'openapi', 'paths', 'organization_members_{userId}.yaml');
-    const bundle = () => readFile(join(root, 'dist', 'openapi.json'), 'utf8');
+    const bundle = () => readFile(contractPaths(root).bundleJson, 'utf8');
     // sed -i writes a new file and renames it over the old one.
     let rebuilt = loop.nextRebuild();
     await run('sed', ['-i', 's/summary: Remove org member/summary: Remove org member (renamed once)/', file]);
@@ -102,7 +102,7 @@ describe('the edit loop', () => {
         new RegExp(`^openapi/paths/organization_members_\\{userId\\}\\.yaml:${line}:\\d+ +error .*camelCase`),
       ),
     );
-    expect(await readFile(join(root, 'dist', 'openapi.json'), 'utf8')).not.toContain('Remove_org_member');
+    expect(await readFile(contractPaths(root).bundleJson, 'utf8')).not.toContain('Remove_org_member');
   });
 });
 
