@@ -4,11 +4,12 @@
 // in-process instead (`createPipeline`): each Redocly CLI start costs about a second.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { buildInputs, buildOutputs, paths, type ContractPaths } from './paths.js';
 
 export type BuildStep = 'lint' | 'bundle' | 'generate' | 'docs';
@@ -33,7 +34,9 @@ const redoclyEnv = () => ({ ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: 'tru
 
 type Output = 'inherit' | 'capture';
 
-function redocly(args: string[], at: ContractPaths, output: Output): Promise<{ code: number; output: string }> {
+/** Runs the Redocly CLI in the contract's root; paths under it are passed relative, as a user types them. */
+export function redocly(args: string[], at: ContractPaths, output: Output): Promise<{ code: number; output: string }> {
+  args = args.map((arg) => (arg.startsWith(`${at.root}/`) ? relative(at.root, arg) : arg));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [redoclyCli, ...args], {
       cwd: at.root,
@@ -89,12 +92,16 @@ export async function runStep(
     case 'lint':
       return done(await redocly(['lint', at.sourceRoot, '--config', at.redoclyConfig, '--format=stylish'], at, output));
     case 'bundle': {
-      const bundle = (ext: string[], file: string) =>
-        redocly(['bundle', at.sourceRoot, '--config', at.redoclyConfig, ...ext, '--output', file], at, output);
-      const yaml = await bundle([], at.bundleYaml);
+      const yaml = await redocly(
+        ['bundle', at.sourceRoot, '--config', at.redoclyConfig, '--output', at.bundleYaml],
+        at,
+        output,
+      );
       if (yaml.code !== 0) return done(yaml);
-      const json = await bundle(['--ext', 'json'], at.bundleJson);
-      return done({ code: json.code, output: yaml.output + json.output });
+      // The JSON bundle is the YAML one re-serialized (byte for byte what `--ext json` writes):
+      // one Redocly CLI start instead of two.
+      await writeFile(at.bundleJson, JSON.stringify(parseYaml(await readFile(at.bundleYaml, 'utf8')), null, 2));
+      return done(yaml);
     }
     case 'generate':
       try {
