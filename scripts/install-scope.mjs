@@ -5,7 +5,8 @@
 // Plain JavaScript: it runs before any dependency exists.
 
 /** `pnpm install` selectors of what the mock needs (each project's own dependencies). */
-export const mockProjects = ['org-membership-api', '@org-membership-api/mock'];
+// `...` after a name takes the workspace packages it depends on too (the spec package).
+export const mockProjects = ['org-membership-api', '@org-membership-api/mock...'];
 
 /** The install scope a script needs: `mock` for `main`, `all` for anything else. */
 export function scopeFor(script) {

@@ -2,7 +2,7 @@
 // them (only the host changed), get the status and body the pages document.
 import { request } from 'node:http';
 import { describe, expect, inject, it } from 'vitest';
-import type {} from '../packages/mock/test/global-setup.js';
+import type {} from './global-setup.js';
 import { cloudControllerPages, membersPage } from './support/source-pages.js';
 
 interface Sent {

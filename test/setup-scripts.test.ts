@@ -2,7 +2,7 @@
 // output is dropped.
 import { describe, expect, it } from 'vitest';
 import { installArgs, isBuildOutput, scopeFor, scopeToInstall } from '../scripts/install-scope.mjs';
-import { withoutNotices } from '../scripts/redocly-notices.mjs';
+import { withoutNotices } from '@org-membership-api/spec/redocly-notices';
 
 describe('what the bootstrap installs', () => {
   it('installs only the mock and the workspace root for npm start, everything for npm test', () => {
@@ -14,7 +14,7 @@ describe('what the bootstrap installs', () => {
       '--filter',
       'org-membership-api',
       '--filter',
-      '@org-membership-api/mock',
+      '@org-membership-api/mock...',
     ]);
     expect(installArgs('all')).toEqual(['install', '--frozen-lockfile']);
   });

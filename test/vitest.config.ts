@@ -5,7 +5,7 @@ export default defineProject({
     name: 'contract-source',
     include: ['**/*.test.ts'],
     // Starts the mock on a free port for published-requests.test.ts.
-    globalSetup: ['../packages/mock/test/global-setup.ts'],
+    globalSetup: ['global-setup.ts'],
     typecheck: {
       enabled: true,
       include: ['**/*.test-d.ts'],

@@ -1,64 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The bundle as the tests of the contract read it: each operation's object as the bundle
+// holds it (references unresolved, extensions kept), from the spec package's list.
+import {
+  listOperations,
+  loadDocument,
+  paths,
+  type MediaTypeObject,
+  type OpenApiDocument,
+  type OperationObject,
+  type ResponseObject,
+} from '@org-membership-api/spec';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { deref } from '@org-membership-api/spec';
+export type { OpenApiDocument, MediaTypeObject as MediaType, ResponseObject as Response };
 
-/** The bundled contract (`pnpm bundle` writes it; `pnpm check` runs before the tests). */
-export function loadBundle(): OpenApiDocument {
-  return JSON.parse(readFileSync(`${repoRoot}dist/openapi.json`, 'utf8')) as OpenApiDocument;
-}
+export const repoRoot = paths.root;
 
-export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The bundled contract (`pnpm check` runs before the tests). */
+export const loadBundle = (): OpenApiDocument => loadDocument();
 
-export interface OpenApiDocument {
-  openapi: string;
-  paths: Record<string, Record<string, unknown>>;
-  components: Record<string, Record<string, unknown>>;
-}
-
-export interface Operation {
-  method: string;
-  path: string;
-  operationId: string;
-  summary: string;
-  parameters?: Array<Record<string, unknown>>;
-  requestBody?: { content: Record<string, MediaType> };
-  responses: Record<string, Response>;
-}
-
-export interface MediaType {
-  schema: Record<string, unknown>;
-  example?: unknown;
-  examples?: Record<string, { value: unknown }>;
-}
-
-export interface Response {
-  description: string;
-  headers?: Record<string, { schema: Record<string, unknown>; example?: unknown; required?: boolean }>;
-  content?: Record<string, MediaType>;
-}
-
-/** Resolves local `#/...` references of the bundle (the bundle keeps components as refs). */
-export function deref<T>(doc: OpenApiDocument, node: T): T {
-  let current: unknown = node;
-  while (current && typeof current === 'object' && '$ref' in current) {
-    const ref = (current as { $ref: string }).$ref;
-    current = ref
-      .replace(/^#\//, '')
-      .split('/')
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], doc);
-  }
-  return current as T;
-}
+export type Operation = OperationObject & { method: string; path: string; operationId: string; summary: string };
 
 export function operations(doc: OpenApiDocument): Operation[] {
-  const result: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of httpMethods) {
-      const op = item[method] as Omit<Operation, 'method' | 'path'> | undefined;
-      if (op) result.push({ ...op, method: method.toUpperCase(), path });
-    }
-  }
-  return result;
+  return listOperations(doc).map(({ object, method, path, operationId, summary }) => ({
+    ...object,
+    method,
+    path,
+    operationId,
+    summary,
+  }));
 }

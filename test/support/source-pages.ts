@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoRoot } from './contract.js';
 
 /** One captured Cloud Controller v2 documentation page, parsed into what it documents. */
@@ -17,7 +18,7 @@ export interface CloudControllerPage {
   responseHeaders: Record<string, string>;
 }
 
-export const pagesDir = `${repoRoot}test/fixtures/source-pages/`;
+export const pagesDir = `${join(repoRoot, 'test', 'fixtures', 'source-pages')}/`;
 
 function headerBlock(text: string): Record<string, string> {
   const headers: Record<string, string> = {};

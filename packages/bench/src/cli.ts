@@ -2,7 +2,7 @@
 // bench/results.json and bench/throughput.svg.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from './processes.js';
+import { paths } from '@org-membership-api/spec';
 import { modes, runBenchmarks } from './run.js';
 
 const usage = `Usage: pnpm bench [--quick] [--out DIR] [--no-pin]
@@ -31,7 +31,7 @@ if (values.help) {
   process.exit(0);
 }
 const mode = values.quick ? 'quick' : 'full';
-const outDir = values.out ? resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out) : join(repoRoot, 'bench');
+const outDir = values.out ? resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out) : join(paths.root, 'bench');
 const results = await runBenchmarks({ mode, ...modes[mode], pin: !values['no-pin'], outDir });
 process.stdout.write(
   `\n${results.goals.map((g) => `${g.met ? 'met ' : 'MISS'}  ${g.name}: ${g.value} (goal ${g.goal})`).join('\n')}\n\nReport: ${join(outDir, 'RESULTS.md')}\n`,

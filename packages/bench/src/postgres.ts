@@ -7,7 +7,9 @@ import { fixtures } from '@org-membership-api/reference-server';
 import type { Request } from 'autocannon';
 import { compareLoad, runLoad, type LoadResult } from './load.js';
 import { startServerProcess } from './processes.js';
-import { capture, ratio, referenceRequests, withServers, type BenchConfig } from './run.js';
+import type { BenchConfig } from './config.js';
+import { capture, ratio, withServers } from './harness.js';
+import { referenceRequests } from './reference-server.js';
 import { rotate, spread, type Spread } from './stats.js';
 
 export interface PostgresResults {

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import type { ServeConfig } from './serve.js';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const repoRoot = join(packageDir, '../..');
 
 /**
  * CPU placement on a machine with at least 2 cores: the load generator (this process) on

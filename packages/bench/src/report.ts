@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { throughputChart } from './chart.js';
 import type { LoadResult } from './load.js';
 import { postgresSection } from './postgres.js';
-import type { BenchResults } from './run.js';
+import type { BenchResults } from './results.js';
 import type { Spread } from './stats.js';
 
 export const chartFile = 'throughput.svg';

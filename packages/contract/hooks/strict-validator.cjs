@@ -6,6 +6,7 @@
 
 const Ajv = require('ajv');
 const addFormats = require('ajv-formats');
+const { deref } = require('@org-membership-api/spec/deref');
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
@@ -48,17 +49,7 @@ function createStrictValidator(spec) {
     }
     return validate;
   };
-  const resolve = (node) => {
-    let current = node;
-    while (current && typeof current.$ref === 'string') {
-      const pointer = current.$ref
-        .replace(/^#\//, '')
-        .split('/')
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-      current = pointer.reduce((value, key) => (value === undefined ? undefined : value[key]), spec);
-    }
-    return current;
-  };
+  const resolve = (node) => deref(spec, node);
 
   /** All operations: method, path template, operationId. */
   function operations() {

@@ -3,7 +3,7 @@
 // dialect's token, what a token alone can provoke (malformed path parameter, malformed body,
 // unknown username). Expected answers come from the contract's dialect table and examples.
 import { defaultUnknownOrgGuid, defaultUnknownUsername, type ContractEnv } from './env.js';
-import type { ErrorExampleRef } from './dialects.js';
+import { deref, type ErrorExampleRef, type OpenApiDocument } from '@org-membership-api/spec';
 import {
   concretePath,
   contractOperations,
@@ -12,7 +12,7 @@ import {
   tokenVariableOf,
   type ContractOperation,
 } from './operations.js';
-import { deref, garbageToken, type OpenApiDocument, type Target } from './plan.js';
+import { garbageToken, type Target } from './plan.js';
 import { describeNetworkError, send, type PlainRequest } from './send.js';
 import type { StrictValidator } from './validator.js';
 import type { CheckResult } from './workflows.js';

@@ -1,8 +1,14 @@
 // The contract's operations as the credential-free checks and the fuzzer read them: resolved
 // parameters, request body schema and examples, documented statuses, and the API dialect.
-import { apiDialectsOf, dialectForPath, type ApiDialect, type ErrorExampleRef } from './dialects.js';
+import {
+  deref,
+  dialectForPath,
+  readApiDialects,
+  type ApiDialect,
+  type ErrorExampleRef,
+  type OpenApiDocument,
+} from '@org-membership-api/spec';
 import type { ContractEnv } from './env.js';
-import { deref, type OpenApiDocument } from './plan.js';
 
 /** A JSON Schema node of the bundle (local `$ref`s resolved on demand). */
 export type Schema = Record<string, unknown>;
@@ -41,7 +47,7 @@ interface RawOperation {
 
 /** Every operation of the bundle that belongs to a dialect of the contract. */
 export function contractOperations(spec: OpenApiDocument): ContractOperation[] {
-  const dialects = apiDialectsOf(spec as unknown as Record<string, unknown>);
+  const dialects = readApiDialects(spec as unknown as Record<string, unknown>);
   const documentSecurity = (spec as unknown as { security?: unknown[] }).security ?? [];
   const result: ContractOperation[] = [];
   for (const [path, rawItem] of Object.entries(spec.paths)) {

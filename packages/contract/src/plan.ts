@@ -1,3 +1,13 @@
+import {
+  exampleRequest,
+  exampleValue,
+  listOperations,
+  successStatuses,
+  errorKinds,
+  type ApiDialect,
+  type ContractOperation,
+  type OpenApiDocument,
+} from '@org-membership-api/spec';
 import { contractEnvVariables, defaultUnknownOrgGuid, defaultUnknownUsername, type ContractEnv } from './env.js';
 
 export type Target = 'mock' | 'server';
@@ -33,19 +43,8 @@ export interface TransactionPlan {
   burst?: number;
 }
 
-interface OpenApiOperation {
-  operationId?: string;
-  responses?: Record<string, { content?: Record<string, { examples?: Record<string, { value?: unknown }> }> }>;
-  parameters?: Array<{ name: string; in: string; example?: unknown }>;
-  requestBody?: { content?: Record<string, { examples?: Record<string, { value?: unknown }> }> };
-}
+export type { OpenApiDocument } from '@org-membership-api/spec';
 
-export interface OpenApiDocument {
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components?: Record<string, unknown>;
-}
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const ROLE_PATH = /^\/v2\/organizations\/\{guid\}\/(users|managers|billing_managers|auditors)$/;
 const MEMBER_PATH = /^\/organization\/members\/\{userId\}$/;
 /** Not a token any server issues: provokes "invalid token". */
@@ -56,18 +55,36 @@ const malformedJson = '{"username": "user@example.com"';
 
 const envName = (field: keyof ContractEnv) => contractEnvVariables[field];
 
-/** Which documented example of a status each operation provokes; spread so every example is provoked somewhere. */
-function exampleFor(operationId: string, kind: 'put' | 'delete' | 'member', status: number): string | undefined {
-  const role = /^(?:associate|disassociate)(User|Manager|BillingManager|Auditor)/.exec(operationId)?.[1];
+/** How requests to an operation are provoked on a real server: role association, member removal, or unknown. */
+type Kind = 'put' | 'delete' | 'member';
+
+function kindOf(operation: ContractOperation): Kind | undefined {
+  if (operation.dialect?.id === 'cloudController' && ROLE_PATH.test(operation.path)) {
+    if (operation.method === 'PUT') return 'put';
+    if (operation.method === 'DELETE') return 'delete';
+  }
+  if (operation.dialect?.id === 'members' && operation.method === 'DELETE' && MEMBER_PATH.test(operation.path))
+    return 'member';
+  return undefined;
+}
+
+/**
+ * Which documented example of a status each operation provokes: the dialect's example for
+ * each kind of error, and the Cloud Controller errors of role association spread over the
+ * four roles so that every example is provoked somewhere.
+ */
+function exampleFor(operation: ContractOperation, kind: Kind | undefined, status: number): string | undefined {
+  const errors = operation.dialect?.errors ?? {};
   if (kind === 'member') {
     return {
-      400: 'InvalidUserId',
-      401: 'InvalidToken',
-      403: 'PermissionDenied',
-      429: 'TooManyRequests',
-      500: 'InternalError',
-    }[status];
+      400: errors.invalidPathParameter,
+      401: errors.invalidToken,
+      403: errors.insufficientScope,
+      429: errors.rateLimited,
+      500: errors.internalError,
+    }[status]?.example;
   }
+  const role = /^(?:associate|disassociate)(User|Manager|BillingManager|Auditor)/.exec(operation.operationId)?.[1];
   switch (status) {
     case 200:
     case 201:
@@ -75,92 +92,37 @@ function exampleFor(operationId: string, kind: 'put' | 'delete' | 'member', stat
     case 400:
       if (kind === 'delete' && role === 'User') return 'AssociationNotEmpty';
       if (role === (kind === 'put' ? 'User' : 'Manager')) return 'UserIsInMultipleOrigins';
-      return 'MessageParseError';
+      return errors.invalidRequest?.example;
     case 401:
-      return kind === 'put' ? 'NotAuthenticated' : 'InvalidAuthToken';
+      return (kind === 'put' ? errors.missingToken : errors.invalidToken)?.example;
     case 403:
-      return kind === 'put' ? 'InsufficientScope' : 'NotAuthorized';
+      return kind === 'put' ? errors.insufficientScope?.example : 'NotAuthorized';
     case 404:
       if (kind === 'put' && role === 'User') return 'UserWithOriginNotFound';
       if (role === 'Manager' || (kind === 'delete' && role === 'User')) return 'UserNotFound';
       return 'OrganizationNotFound';
     case 429:
-      return 'RateLimitExceeded';
+      return errors.rateLimited?.example;
     case 503:
-      return 'UaaUnavailable';
+      return errors.serviceUnavailable?.example;
     default:
       return undefined;
   }
 }
 
-/** Follows local `$ref`s of the bundle (`#/components/...`). */
-export function deref<T>(spec: OpenApiDocument, node: T): T {
-  let current: unknown = node;
-  for (let depth = 0; depth < 20 && current && typeof (current as { $ref?: unknown }).$ref === 'string'; depth++) {
-    const pointer = (current as { $ref: string }).$ref
-      .replace(/^#\//, '')
-      .split('/')
-      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
-    current = pointer.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], spec);
-  }
-  return current as T;
-}
-
-function exampleValue(
-  spec: OpenApiDocument,
-  operation: OpenApiOperation,
-  status: number,
-  example: string | undefined,
-): unknown {
-  if (!example) return undefined;
-  const response = deref(spec, operation.responses?.[String(status)]);
-  for (const media of Object.values(response?.content ?? {})) {
-    const value = deref(spec, media.examples?.[example])?.value;
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-function parameterExample(spec: OpenApiDocument, operation: OpenApiOperation, name: string): string {
-  const parameters = (operation.parameters ?? []).map((p) => deref(spec, p));
-  return String(parameters.find((p) => p.name === name)?.example ?? '');
-}
-
-function requestExample(spec: OpenApiDocument, operation: OpenApiOperation): string {
-  const media = Object.values(deref(spec, operation.requestBody)?.content ?? {})[0];
-  const first = deref(spec, Object.values(media?.examples ?? {})[0]);
-  return first?.value === undefined ? '' : JSON.stringify(first.value);
-}
-
 /** One plan per documented response of every operation of the contract. */
 export function buildPlan(spec: OpenApiDocument, target: Target, env: ContractEnv): TransactionPlan[] {
-  const plans: TransactionPlan[] = [];
-  for (const [path, item] of Object.entries(spec.paths)) {
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (!operation) continue;
-      for (const statusText of Object.keys(operation.responses ?? {})) {
-        plans.push(planFor(spec, path, method.toUpperCase(), operation, Number(statusText), target, env));
-      }
-    }
-  }
-  return plans;
+  return listOperations(spec).flatMap((operation) =>
+    operation.responses.map((response) => planFor(operation, Number(response.status), target, env)),
+  );
 }
 
-function planFor(
-  spec: OpenApiDocument,
-  path: string,
-  method: string,
-  operation: OpenApiOperation,
-  status: number,
-  target: Target,
-  env: ContractEnv,
-): TransactionPlan {
-  const operationId = operation.operationId ?? `${method} ${path}`;
-  const role = ROLE_PATH.exec(path)?.[1];
-  const kind = role ? (method === 'PUT' ? 'put' : 'delete') : MEMBER_PATH.test(path) ? 'member' : undefined;
-  const example = kind ? exampleFor(operationId, kind, status) : undefined;
-  const value = exampleValue(spec, operation, status, example) as { error_code?: unknown } | undefined;
+function planFor(operation: ContractOperation, status: number, target: Target, env: ContractEnv): TransactionPlan {
+  const { operationId, method, path } = operation;
+  const kind = kindOf(operation);
+  const example = exampleFor(operation, kind, status);
+  const value = (example === undefined ? undefined : exampleValue(operation, status, example)) as
+    { error_code?: unknown } | undefined;
   const base: TransactionPlan = {
     key: `${method} ${path} ${status}`,
     name: `${operationId} ${status}${example && status >= 300 ? ` ${example}` : ''}`,
@@ -171,28 +133,30 @@ function planFor(
     ...(example ? { example } : {}),
     ...(typeof value?.error_code === 'string' ? { expectErrorCode: value.error_code } : {}),
   };
-  const successes = Object.keys(operation.responses ?? {})
-    .map(Number)
-    .filter((s) => s >= 200 && s < 300);
+  const successes = successStatuses(operation);
   if (status >= 200 && status < 300 && successes.length > 1)
     base.alternativeSuccesses = successes.filter((s) => s !== status);
 
   if (target === 'mock') {
-    const concrete =
-      kind === 'member'
-        ? `/organization/members/${parameterExample(spec, operation, 'userId')}`
-        : path.replace('{guid}', parameterExample(spec, operation, 'guid'));
+    const shown = exampleRequest(operation);
     const prefer = example && value !== undefined ? `code=${status}, example=${example}` : `code=${status}`;
-    const token = (kind === 'member' ? env.membersToken : env.cfAdminToken) ?? mockToken;
+    const token = (operation.dialect?.id === 'members' ? env.membersToken : env.cfAdminToken) ?? mockToken;
     const headers: Record<string, string> = { Authorization: `bearer ${token}`, Prefer: prefer };
-    const body = kind === 'member' ? '' : requestExample(spec, operation);
-    if (body) headers['Content-Type'] = 'application/json';
+    if (shown.body) headers['Content-Type'] = shown.body.mediaType;
     // On the mock the status is chosen, so the other success is never the answer.
     delete base.alternativeSuccesses;
-    return { ...base, request: { path: concrete, headers, body } };
+    return { ...base, request: { path: shown.path, headers, body: shown.body?.text ?? '' } };
   }
   if (!kind) return { ...base, skip: 'no provocation known for this operation' };
-  return kind === 'member' ? memberPlan(base, status, env) : rolePlan(base, kind, role!, status, env);
+  if (kind === 'member') return memberPlan(base, status, env);
+  const parseError = operation.dialect?.errors.invalidRequest;
+  const parseErrorValue =
+    parseError &&
+    (exampleValue(operation, parseError.status, parseError.example) as { error_code?: unknown } | undefined);
+  return rolePlan(base, kind, ROLE_PATH.exec(path)![1]!, status, env, operation.dialect!, {
+    example: parseError?.example ?? 'MessageParseError',
+    errorCode: typeof parseErrorValue?.error_code === 'string' ? parseErrorValue.error_code : undefined,
+  });
 }
 
 function missing(
@@ -211,6 +175,8 @@ function rolePlan(
   role: string,
   status: number,
   env: ContractEnv,
+  dialect: ApiDialect,
+  parseError: ParseError,
 ): TransactionPlan {
   const lacking = missing(base, ['cfAdminToken', 'cfOrgGuid', 'cfUsername'], env, 'every Cloud Controller request');
   if (lacking) return lacking;
@@ -238,21 +204,30 @@ function rolePlan(
     };
   };
   const admin = env.cfAdminToken;
-  switch (base.example ?? (status === 204 ? 'NoContent' : '')) {
+  // The dialect's kinds of errors first; then the examples only role association has.
+  const errorKind = errorKinds.find(
+    (kind) => base.example !== undefined && dialect.errors[kind]?.example === base.example,
+  );
+  switch (errorKind ?? base.example ?? (status === 204 ? 'NoContent' : '')) {
     case 'Organization':
     case 'NoContent':
       return send({ token: admin });
-    case 'MessageParseError':
+    case 'invalidRequest':
       return send({ token: admin, body: malformedJson });
     case 'UserIsInMultipleOrigins':
       if (!env.cfMultiOriginUsername)
-        return fallbackToParseError(send({ token: admin, body: malformedJson }), 'CF_MULTI_ORIGIN_USERNAME');
+        return fallbackToParseError(
+          send({ token: admin, body: malformedJson }),
+          'CF_MULTI_ORIGIN_USERNAME',
+          parseError,
+        );
       return send({ token: admin, body: JSON.stringify({ username: env.cfMultiOriginUsername }) });
     case 'AssociationNotEmpty':
       if (!env.cfSpaceRolesUsername || !env.cfSpaceRolesOrgGuid) {
         return fallbackToParseError(
           send({ token: admin, body: malformedJson }),
           'CF_SPACE_ROLES_USERNAME and CF_SPACE_ROLES_ORG_GUID',
+          parseError,
         );
       }
       return send({
@@ -260,11 +235,11 @@ function rolePlan(
         guid: env.cfSpaceRolesOrgGuid,
         body: JSON.stringify({ username: env.cfSpaceRolesUsername }),
       });
-    case 'NotAuthenticated':
+    case 'missingToken':
       return send({ token: undefined });
-    case 'InvalidAuthToken':
+    case 'invalidToken':
       return send({ token: garbageToken });
-    case 'InsufficientScope':
+    case 'insufficientScope':
       return (
         missing(base, ['cfReadOnlyToken'], env, 'a token without the scope') ?? send({ token: env.cfReadOnlyToken })
       );
@@ -273,6 +248,8 @@ function rolePlan(
         missing(base, ['cfWriteWithoutRoleToken'], env, 'a caller who is not an Org Manager') ??
         send({ token: env.cfWriteWithoutRoleToken })
       );
+    // Cloud Controller answers a malformed guid as it answers one no organization has.
+    case 'invalidPathParameter':
     case 'OrganizationNotFound':
       return send({ token: admin, guid: env.cfUnknownOrgGuid ?? defaultUnknownOrgGuid });
     case 'UserNotFound':
@@ -285,12 +262,12 @@ function rolePlan(
         token: admin,
         body: JSON.stringify({ username: env.cfUsername, origin: 'contract-checks-no-such-origin' }),
       });
-    case 'RateLimitExceeded':
+    case 'rateLimited':
       return (
         missing(base, ['cfRateLimitToken'], env, 'a Cloud Controller rate limit to exceed') ??
         send({ token: env.cfRateLimitToken, burst: Number(env.rateLimitBurst ?? 200) })
       );
-    case 'UaaUnavailable':
+    case 'serviceUnavailable':
       if (!env.cfIdentityUnavailableServer) {
         return {
           ...base,
@@ -303,13 +280,20 @@ function rolePlan(
   }
 }
 
-function fallbackToParseError(plan: TransactionPlan, needs: string): TransactionPlan {
+/** The dialect's answer to a malformed body, with the `error_code` of its example. */
+interface ParseError {
+  example: string;
+  errorCode: string | undefined;
+}
+
+function fallbackToParseError(plan: TransactionPlan, needs: string, parseError: ParseError): TransactionPlan {
   // The status is still provoked for real; only the example differs.
+  const { expectErrorCode: _other, ...rest } = plan;
   return {
-    ...plan,
-    example: 'MessageParseError',
-    expectErrorCode: 'CF-MessageParseError',
-    name: `${plan.name.replace(/ \S+$/, '')} MessageParseError (${needs} not given)`,
+    ...rest,
+    example: parseError.example,
+    ...(parseError.errorCode ? { expectErrorCode: parseError.errorCode } : {}),
+    name: `${plan.name.replace(/ \S+$/, '')} ${parseError.example} (${needs} not given)`,
   };
 }
 

@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDocument, paths } from '@org-membership-api/spec';
 import { parse as parseYaml } from 'yaml';
 import { runCredentialFreeChecks } from './credential-free.js';
 import { secretsOf, type ContractEnv } from './env.js';
-import { buildPlan, type OpenApiDocument, type Target } from './plan.js';
+import { buildPlan, type Target } from './plan.js';
 import { writeJunit } from './report.js';
 import { reachability } from './send.js';
 import { createStrictValidator } from './validator.js';
@@ -43,9 +44,8 @@ export interface ContractCheckResult {
 }
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(packageDir, '../..');
-export const defaultSpecPath = join(repoRoot, 'dist', 'openapi.json');
-export const defaultReportDir = join(repoRoot, 'reports', 'contract');
+export const defaultSpecPath = paths.bundleJson;
+export const defaultReportDir = join(paths.root, 'reports', 'contract');
 const hooksPath = join(packageDir, 'hooks', 'contract-hooks.cjs');
 const dreddBin = createRequire(import.meta.url).resolve('dredd/bin/dredd');
 
@@ -68,7 +68,7 @@ function redactor(secrets: string[]) {
 export async function runContractChecks(options: ContractCheckOptions): Promise<ContractCheckResult> {
   const started = Date.now();
   const specPath = options.specPath ?? defaultSpecPath;
-  const spec = JSON.parse(await readFile(specPath, 'utf8')) as OpenApiDocument;
+  const spec = loadDocument(specPath);
   const target: Target = options.target;
   const server = new URL(options.server);
   const plans = buildPlan(spec, target, options.env);

@@ -20,6 +20,57 @@ export async function startMockTarget(): Promise<StartedTarget> {
 /** Limits the reference target runs with, so that 429 is provoked for real on both APIs. */
 export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
 
+/** What a seeded reference server holds that the checks need, minus what needs more than one server. */
+export type ReferenceEnvFields = Exclude<keyof ContractEnv, (typeof referenceEnvNeedsMore)[number]>;
+
+/**
+ * Variables a seeded reference server started with its defaults cannot serve: the rate-limit
+ * tokens need the limits the checks can use up (`--cf-rate-limit`, `--member-rate-limit`), and
+ * the 503 checks a second instance whose identity service is down.
+ */
+export const referenceEnvNeedsMore = [
+  'cfRateLimitToken',
+  'membersRateLimitToken',
+  'rateLimitBurst',
+  'cfIdentityUnavailableServer',
+] as const satisfies ReadonlyArray<keyof ContractEnv>;
+
+/**
+ * The tokens and identifiers that exist on a seeded reference server, as the contract checks
+ * read them: tokens signed with `secret`, valid for `expiresInSeconds` (default one day).
+ */
+export async function referenceContractEnv(options: {
+  secret: string;
+  expiresInSeconds?: number;
+}): Promise<Required<Pick<ContractEnv, ReferenceEnvFields>>> {
+  const { mintToken, fixtures } = await import('@org-membership-api/reference-server');
+  const mint = (scopes: string[], userId: string, orgId?: string) =>
+    mintToken({
+      secret: options.secret,
+      scopes,
+      userId,
+      ...(orgId ? { orgId } : {}),
+      expiresInSeconds: options.expiresInSeconds ?? 86_400,
+    });
+  const orgGuid = fixtures.organizations.name1766;
+  return {
+    cfAdminToken: await mint(['cloud_controller.admin'], fixtures.adminUserId),
+    cfReadOnlyToken: await mint(['cloud_controller.read'], fixtures.orgManagerUserId(orgGuid)!),
+    cfWriteWithoutRoleToken: await mint(['cloud_controller.write', 'cloud_controller.read'], fixtures.outsiderUserId),
+    cfOrgGuid: orgGuid,
+    cfUnknownOrgGuid: fixtures.unknownOrganizationGuid,
+    cfUsername: fixtures.usernames.user,
+    cfUnknownUsername: fixtures.unknownUsername,
+    cfMultiOriginUsername: fixtures.multiOriginUsername,
+    cfSpaceRolesUsername: fixtures.usernameWithSpaceRoles,
+    cfSpaceRolesOrgGuid: fixtures.orgWithSpaceRoles,
+    membersToken: await mint(['update:org', 'read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
+    membersReadOnlyToken: await mint(['read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
+    membersUserId: fixtures.memberUserId,
+    membersWorkflowUserId: fixtures.otherMemberUserId,
+  };
+}
+
 /**
  * A seeded reference server on a free port with a throwaway database, rate limits on both
  * APIs, and the tokens and identifiers of its fixtures; plus a second instance whose identity
@@ -53,25 +104,11 @@ export async function startReferenceTarget(
   });
   const mint = (scopes: string[], userId: string, orgId?: string) =>
     mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
-  const orgGuid = fixtures.organizations.name1766;
   const env: ContractEnv = {
-    cfAdminToken: await mint(['cloud_controller.admin'], fixtures.adminUserId),
-    cfReadOnlyToken: await mint(['cloud_controller.read'], fixtures.orgManagerUserId(orgGuid)!),
-    cfWriteWithoutRoleToken: await mint(['cloud_controller.write', 'cloud_controller.read'], fixtures.outsiderUserId),
-    // A caller of its own, so that using its limit up slows no other request.
+    ...(await referenceContractEnv({ secret, expiresInSeconds: 3600 })),
+    // Callers of their own, so that using their limits up slows no other request.
     cfRateLimitToken: await mint(['cloud_controller.admin'], fixtures.userIds.user),
-    cfOrgGuid: orgGuid,
-    cfUnknownOrgGuid: fixtures.unknownOrganizationGuid,
-    cfUsername: fixtures.usernames.user,
-    cfUnknownUsername: fixtures.unknownUsername,
-    cfMultiOriginUsername: fixtures.multiOriginUsername,
-    cfSpaceRolesUsername: fixtures.usernameWithSpaceRoles,
-    cfSpaceRolesOrgGuid: fixtures.orgWithSpaceRoles,
-    membersToken: await mint(['update:org', 'read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
-    membersReadOnlyToken: await mint(['read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
     membersRateLimitToken: await mint(['update:org'], fixtures.otherMemberUserId, fixtures.membersOrgId),
-    membersUserId: fixtures.memberUserId,
-    membersWorkflowUserId: fixtures.otherMemberUserId,
     cfIdentityUnavailableServer: identityDown.url,
     rateLimitBurst: String(referenceRateLimit.requests + 1),
   };

@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { openBrowser } from './chromium.js';
-import { listOperations, type OpenApiDocument } from './operations.js';
+import type { OpenApiDocument } from '@org-membership-api/spec';
+import { pageExpectations } from './operations.js';
 
 export interface DocsPageReport {
   operations: string[];
@@ -91,7 +92,7 @@ export async function checkDocsPage(options: {
   timeoutMs?: number;
 }): Promise<DocsPageReport> {
   const timeout = options.timeoutMs ?? 5_000;
-  const operations = listOperations(options.bundle);
+  const operations = pageExpectations(options.bundle);
   const report: DocsPageReport = {
     operations: operations.map(label),
     missingOperations: [],

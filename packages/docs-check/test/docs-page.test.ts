@@ -1,26 +1,25 @@
 // The served docs in Debian's Chromium: every operation of the bundle is listed, opens and
 // shows its published example values; no console errors; no requests to other hosts.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from '@org-membership-api/mock';
+import { deref, loadDocument, paths, type OpenApiDocument, type ResponseObject } from '@org-membership-api/spec';
+import { renderDocs } from '@org-membership-api/spec/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDocs } from '../src/build-docs.js';
 import { checkDocsPage, describeProblems } from '../src/docs-page.js';
-import { listOperations, resolveRef, withoutOperation, type OpenApiDocument } from '../src/operations.js';
-import { repoRoot } from '../src/paths.js';
+import { pageExpectations, withoutOperation } from '../src/operations.js';
 
-const bundlePath = join(repoRoot, 'dist', 'openapi.json');
-const screenshotDir = join(repoRoot, 'reports', 'docs');
+const screenshotDir = join(paths.root, 'reports', 'docs');
 let bundle: OpenApiDocument;
 
-beforeAll(async () => {
-  bundle = JSON.parse(await readFile(bundlePath, 'utf8')) as OpenApiDocument;
+beforeAll(() => {
+  bundle = loadDocument();
 });
 
 describe('operations derived from the bundle', () => {
   it('lists every operation with example values to look for', () => {
-    const operations = listOperations(bundle);
+    const operations = pageExpectations(bundle);
     expect(operations.length).toBeGreaterThan(0);
     for (const operation of operations) {
       expect(operation.summary, operation.operationId).not.toBe('');
@@ -43,7 +42,7 @@ describe('docs served by the mock', () => {
   it('show every operation with its published example, without console errors', async () => {
     const report = await checkDocsPage({ docsUrl: mock.docsUrl, bundle, screenshotDir });
     expect(describeProblems(report)).toEqual([]);
-    expect(report.operations).toHaveLength(listOperations(bundle).length);
+    expect(report.operations).toHaveLength(pageExpectations(bundle).length);
     expect(report.screenshots.length).toBeGreaterThan(0);
   });
 });
@@ -51,11 +50,9 @@ describe('docs served by the mock', () => {
 /** Drops the last named example of one response (in its component, where the bundle keeps it). */
 function withoutResponseExample(doc: OpenApiDocument, path: string, method: string, status: string): OpenApiDocument {
   const copy = structuredClone(doc);
-  const operation = copy.paths?.[path]?.[method.toLowerCase()] as { responses: Record<string, unknown> };
-  const response = resolveRef(copy, operation.responses[status]) as {
-    content: Record<string, { examples: Record<string, unknown> }>;
-  };
-  const examples = Object.values(response.content)[0]!.examples;
+  const operation = copy.paths[path]![method.toLowerCase() as 'put' | 'delete']!;
+  const response = deref<ResponseObject>(copy, operation.responses[status]!);
+  const examples = Object.values(response.content!)[0]!.examples!;
   delete examples[Object.keys(examples).at(-1)!];
   return copy;
 }
@@ -66,7 +63,7 @@ describe('a page built from a bundle that lacks one operation and one error exam
   let removed: string;
   let removedExample: { operation: string; status: string; title: string };
   beforeAll(async () => {
-    const [first, ...others] = listOperations(bundle);
+    const [first, ...others] = pageExpectations(bundle);
     if (!first) throw new Error('the bundle has no operation');
     removed = `${first.method} ${first.path}`;
     const withPicker = others.flatMap((op) =>
@@ -88,7 +85,8 @@ describe('a page built from a bundle that lacks one operation and one error exam
       withPicker.status,
     );
     await writeFile(reducedPath, JSON.stringify(reduced));
-    await buildDocs(reducedPath, join(workDir, 'docs', 'index.html'));
+    const rendered = await renderDocs(reducedPath, join(workDir, 'docs', 'index.html'));
+    if (rendered.code !== 0) throw new Error(rendered.output);
     mock = await startMock({ port: 0, specPath: reducedPath });
   });
   afterAll(async () => {

@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 // `pnpm mock`: starts the mock, prints where the API, docs and spec are, stops on Ctrl-C.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultSpecPath, repoRoot, startMock } from './server.js';
+import { defaultSpecPath, startMock } from './server.js';
 
 const usage = `Usage: pnpm mock [--host HOST] [--port PORT] [--dynamic] [--spec FILE] [--log] [--build-missing]
 
@@ -64,22 +62,12 @@ const log = args.log ?? flag(process.env.MOCK_LOG, 'MOCK_LOG');
 // pnpm runs the script in the package folder; INIT_CWD is where the command was typed.
 const specPath = args.spec ? resolve(process.env.INIT_CWD ?? process.cwd(), args.spec) : defaultSpecPath;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 if (args['build-missing']) {
-  const outputs = ['dist/openapi.json', 'dist/openapi.yaml', 'dist/docs/index.html'].map((p) => join(repoRoot, p));
-  const sources = Math.max(newestSource(join(repoRoot, 'openapi')), statSync(join(repoRoot, 'redocly.yaml')).mtimeMs);
-  if (outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources)) {
+  // The build is loaded only when asked for: it costs start-up time.
+  const { check, staleOutputs } = await import('@org-membership-api/spec/build');
+  if (staleOutputs().length > 0) {
     process.stdout.write('> pnpm check (the bundle or the docs are missing or out of date)\n');
-    const result = spawnSync('pnpm', ['check'], { cwd: repoRoot, stdio: 'inherit' });
-    if (result.status !== 0) process.exit(result.status ?? 1);
+    if (!(await check())) process.exit(1);
   }
 }
 

@@ -1,3 +1,10 @@
+import {
+  dialectForPath,
+  loadDocument,
+  readApiDialects,
+  type ApiDialect,
+  type ErrorExampleRef,
+} from '@org-membership-api/spec';
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 
 /** One operation of the contract as Prism reads it. */
@@ -11,19 +18,14 @@ export interface DocumentedResponse {
 }
 
 /** Names one example of one documented response. */
-export interface ExampleRef {
-  status: number;
-  example: string;
-}
+export type ExampleRef = ErrorExampleRef;
 
 /**
  * How each API of the contract answers requests the mock rejects before or after Prism,
- * in that API's own documented error shape.
+ * in that API's own documented error shape: its dialect in the contract (`x-api-dialects`).
  */
 export interface ApiPolicy {
   name: string;
-  /** The operations' paths start with this (the contract's route, without server base path). */
-  pathPrefix: string;
   /** No `Authorization`, or one that is not a bearer token. */
   missingToken: ExampleRef;
   /** A path parameter that breaks its schema (malformed guid or uuid). */
@@ -32,25 +34,26 @@ export interface ApiPolicy {
   invalidRequest?: ExampleRef;
 }
 
-export const apiPolicies: ApiPolicy[] = [
-  {
-    name: 'Cloud Controller v2',
-    pathPrefix: '/v2/',
-    missingToken: { status: 401, example: 'NotAuthenticated' },
-    // Cloud Controller looks a malformed guid up like any other and answers 404.
-    invalidPathParameter: { status: 404, example: 'OrganizationNotFound' },
-    invalidRequest: { status: 400, example: 'MessageParseError' },
-  },
-  {
-    name: 'Aerospike Cloud API',
-    pathPrefix: '/organization/',
-    missingToken: { status: 401, example: 'MissingToken' },
-    invalidPathParameter: { status: 400, example: 'InvalidUserId' },
-  },
-];
+function policyOf(dialect: ApiDialect): ApiPolicy {
+  const { missingToken, invalidPathParameter, invalidRequest } = dialect.errors;
+  if (!missingToken || !invalidPathParameter)
+    throw new Error(`x-api-dialects: ${dialect.id} needs missingToken and invalidPathParameter errors for the mock`);
+  return { name: dialect.name, missingToken, invalidPathParameter, ...(invalidRequest && { invalidRequest }) };
+}
 
-export function loadOperations(specPath: string): Promise<Operation[]> {
-  return getHttpOperationsFromSpec(specPath);
+// Each operation's policy, from the dialect table of the bundle it was loaded from.
+const policies = new WeakMap<Operation, ApiPolicy>();
+
+/** The operations of a bundle, each with the policy of the dialect that claims its path. */
+export async function loadOperations(specPath: string): Promise<Operation[]> {
+  const dialects = readApiDialects(loadDocument(specPath));
+  const operations = await getHttpOperationsFromSpec(specPath);
+  const byDialect = new Map(dialects.map((dialect) => [dialect, policyOf(dialect)]));
+  for (const operation of operations) {
+    const dialect = dialectForPath(dialects, operation.path);
+    if (dialect) policies.set(operation, byDialect.get(dialect)!);
+  }
+  return operations;
 }
 
 const isJson = (mediaType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(mediaType);
@@ -93,8 +96,9 @@ export function documentedResponse(operation: Operation, ref: ExampleRef): Docum
   return { status: ref.status, headers, body: JSON.stringify(example.value) };
 }
 
+/** The policy of the operation's API; undefined when no dialect of the contract claims its path. */
 export function policyFor(operation: Operation): ApiPolicy | undefined {
-  return apiPolicies.find((policy) => operation.path.startsWith(policy.pathPrefix));
+  return policies.get(operation);
 }
 
 /** Whether the operation declares any security requirement (an empty one means anonymous access). */

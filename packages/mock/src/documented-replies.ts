@@ -1,5 +1,4 @@
 import {
-  apiPolicies,
   documentedResponse,
   exampleNames,
   policyFor,
@@ -34,7 +33,7 @@ export function prepareDocumentedReplies(operations: Operation[]): DocumentedRep
     const policy = policyFor(operation);
     if (!policy)
       throw new Error(
-        `${operation.method.toUpperCase()} ${operation.path}: no API policy (known prefixes: ${apiPolicies.map((p) => p.pathPrefix).join(', ')})`,
+        `${operation.method.toUpperCase()} ${operation.path}: no API dialect of the contract (x-api-dialects) claims this path`,
       );
     if (takesJsonBody(operation) && !policy.invalidRequest)
       throw new Error(`${operation.iid}: takes a body but ${policy.name} has no error for an invalid one`);

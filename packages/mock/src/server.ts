@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { paths } from '@org-membership-api/spec';
 import './lazy-faker.js';
 import { listen } from './listener.js';
 import { createRequestHandler } from './pipeline.js';
@@ -28,8 +27,7 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const defaultSpecPath = join(repoRoot, 'dist', 'openapi.json');
+export const defaultSpecPath = paths.bundleJson;
 
 export { maxBodyBytes } from './stages/body.js';
 

@@ -1,10 +1,32 @@
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import {
+  deref,
+  listOperations,
+  loadDocument,
+  type ApiDialect,
+  type OpenApiDocument,
+  type OperationObject,
+  type ResponseObject as Response,
+} from '@org-membership-api/spec';
 import { inject } from 'vitest';
-import { deref, loadBundle, operations, type Operation, type Response } from '../../../test/support/contract.js';
 
-export const doc = loadBundle();
-export const ops = operations(doc);
+/** An operation as the bundle holds it (references unresolved), with its method, path and dialect. */
+export type Operation = OperationObject & {
+  method: string;
+  path: string;
+  operationId: string;
+  dialect: ApiDialect | undefined;
+};
+
+export const doc: OpenApiDocument = loadDocument();
+export const ops: Operation[] = listOperations(doc).map(({ object, method, path, operationId, dialect }) => ({
+  ...object,
+  method,
+  path,
+  operationId,
+  dialect,
+}));
 
 /** A path of `op` with valid parameters (the contract's own parameter examples). */
 export function examplePath(op: Operation): string {
@@ -61,7 +83,7 @@ export function queryFitsContract(op: Operation, name: string, value: string): b
   return validateQuery(parameter.schema, value);
 }
 
-export const isCloudController = (op: Operation) => op.path.startsWith('/v2/');
+export const isCloudController = (op: Operation) => op.dialect?.id === 'cloudController';
 export const validBody = (op: Operation) =>
   op.requestBody ? JSON.stringify({ username: 'user@example.com' }) : undefined;
 
@@ -116,4 +138,4 @@ export function expectDocumentedHeaders(response: Response, headers: Headers): s
   return problems;
 }
 
-export { deref, type Operation, type Response };
+export { deref, type Response };

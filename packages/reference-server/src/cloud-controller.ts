@@ -51,9 +51,8 @@ export const cfErrors = {
     ),
   uaaUnavailable: () => error(503, 20004, 'UaaUnavailable', 'The UAA service is currently unavailable'),
   rateLimitExceeded: () => error(429, 10013, 'RateLimitExceeded', 'Rate Limit Exceeded'),
-  // Neither is documented for these operations; they answer routes outside the contract and
-  // faults that must not surface as an undocumented 500.
-  unknownRequest: () => error(404, 10000, 'NotFound', 'Unknown request'),
+  // Not documented for these operations: answers faults that must not surface as an
+  // undocumented 500. (Routes outside the contract get the dialect's unknownRoute answer.)
   serviceUnavailable: () => error(503, 10015, 'ServiceUnavailable', 'Service Unavailable'),
 } as const;
 

@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ApiDialect } from '@org-membership-api/spec';
 import { randomUUID } from 'node:crypto';
 import { cfErrors } from './cloud-controller.js';
 import {
   JSON_CONTENT_TYPE,
   bodyFailures,
-  isCloudControllerPath,
+  apiDialectOf,
+  isCloudController,
   memberRequestId,
   targetUrl,
   vcapRequestId,
@@ -36,14 +38,14 @@ export interface ConnectionGuardOptions {
 
 function rawErrorAnswer(
   status: 400 | 405,
-  isCloudController: boolean,
+  dialect: ApiDialect,
   requestId: string,
   body: { cloudController: object; members: object },
   extraHeaders: Record<string, string> = {},
 ): string {
-  const text = JSON.stringify(isCloudController ? body.cloudController : body.members);
+  const text = JSON.stringify(isCloudController(dialect) ? body.cloudController : body.members);
   const headers = {
-    [isCloudController ? 'X-VCAP-Request-ID' : 'X-Request-Id']: requestId,
+    [dialect.requestIdHeader]: requestId,
     'X-Content-Type-Options': 'nosniff',
     ...extraHeaders,
     'Content-Type': JSON_CONTENT_TYPE,
@@ -81,7 +83,7 @@ export function failedRequestTarget(
 export function malformedRequestAnswer(target: string | undefined): string {
   const cf = cfErrors.messageParseError('malformed HTTP request');
   const member = memberErrors.malformedRequest();
-  return rawErrorAnswer(400, isCloudControllerPath(targetUrl(target)?.pathname ?? ''), randomUUID(), {
+  return rawErrorAnswer(400, apiDialectOf(targetUrl(target)?.pathname ?? ''), randomUUID(), {
     cloudController: { description: cf.description, error_code: `CF-${cf.name}`, code: cf.code },
     members: { code: member.code, message: member.message },
   });
@@ -160,12 +162,12 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
     socket.on('error', () => socket.destroy());
     const path = targetUrl(req.url)?.pathname ?? '';
-    const isCloudController = isCloudControllerPath(path);
-    const requestId = isCloudController ? vcapRequestId(req) : memberRequestId(req);
+    const dialect = apiDialectOf(path);
+    const requestId = isCloudController(dialect) ? vcapRequestId(req) : memberRequestId(req);
     socket.write(
       rawErrorAnswer(
         405,
-        isCloudController,
+        dialect,
         requestId,
         {
           cloudController: {

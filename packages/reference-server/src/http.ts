@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dialectById, dialectForPath, sourceApiDialects, type ApiDialect } from '@org-membership-api/spec';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
@@ -63,10 +64,17 @@ export function targetUrl(target: string | undefined): URL | undefined {
   }
 }
 
-/** Which API a path belongs to: its error shape and request id header follow. */
-export function isCloudControllerPath(path: string): boolean {
-  return path.startsWith('/v2/');
+// The API families of the contract (x-api-dialects): request-id header and unknown-route
+// answer. A path of neither answers in the member API's shape.
+const dialects = sourceApiDialects();
+const fallbackDialect = dialectById(dialects, 'members');
+
+/** The API a request path belongs to, picked once per request. */
+export function apiDialectOf(path: string): ApiDialect {
+  return dialectForPath(dialects, path) ?? fallbackDialect;
 }
+
+export const isCloudController = (dialect: ApiDialect): boolean => dialect.id === 'cloudController';
 
 /**
  * A client-supplied request id reduced to word characters and dashes, at most 255 long,

@@ -16,5 +16,4 @@ export { fixtures, type Fixtures } from './fixtures.js';
 export { SqliteStore } from './sqlite-store.js';
 export { PgStore, redactDatabaseUrl } from './pg-store.js';
 export { openStore, isPostgresUrl } from './open-store.js';
-export { contractEnv, type ReferenceContractEnv } from './contract-env.js';
 export * from './store.js';

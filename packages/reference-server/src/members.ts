@@ -42,7 +42,6 @@ export const memberErrors = {
     message: 'Too many requests, retry later.',
   }),
   internal: (): MemberError => ({ status: 500, code: 'internal_error', message: 'Internal Server Error' }),
-  notFound: (): MemberError => ({ status: 404, code: 'not_found', message: 'No such resource.' }),
 } as const;
 
 export function sendMemberError(res: ServerResponse, headers: OutgoingHttpHeaders, failure: MemberError): void {

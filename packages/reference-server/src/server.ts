@@ -2,7 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { cfErrors, handleRoleRequest, sendCfError, type Authentication } from './cloud-controller.js';
 import { guardConnections } from './connections.js';
 import { fixtures } from './fixtures.js';
-import { bearerToken, isCloudControllerPath, memberRequestId, readBody, targetUrl, vcapRequestId } from './http.js';
+import type { ApiDialect } from '@org-membership-api/spec';
+import {
+  apiDialectOf,
+  bearerToken,
+  isCloudController,
+  memberRequestId,
+  readBody,
+  sendJson,
+  targetUrl,
+  vcapRequestId,
+} from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { openStore } from './open-store.js';
@@ -139,23 +149,20 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     req: IncomingMessage,
     res: ServerResponse,
     url: URL | undefined,
-    isCloudController: boolean,
+    dialect: ApiDialect,
+    headers: Record<string, string>,
     requestId: string,
   ) {
-    const headers = isCloudController
-      ? { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' }
-      : { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' };
     const body = await readBody(req, maxBodyBytes, maxDrainBytes);
     // An unread remainder cannot be skipped on a kept-alive connection: close it instead.
     if (body.kind !== 'complete') res.shouldKeepAlive = false;
     if (body.kind === 'malformed') {
-      if (isCloudController) sendCfError(res, headers, cfErrors.messageParseError('malformed HTTP request'));
+      if (isCloudController(dialect)) sendCfError(res, headers, cfErrors.messageParseError('malformed HTTP request'));
       else sendMemberError(res, headers, memberErrors.malformedRequest());
       return;
     }
     if (!url) {
-      if (isCloudController) sendCfError(res, headers, cfErrors.unknownRequest());
-      else sendMemberError(res, headers, memberErrors.notFound());
+      sendJson(res, dialect.unknownRoute.status, headers, dialect.unknownRoute.body);
       return;
     }
 
@@ -191,29 +198,19 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       });
       return;
     }
-    if (isCloudController) sendCfError(res, headers, cfErrors.unknownRequest());
-    else sendMemberError(res, headers, memberErrors.notFound());
+    sendJson(res, dialect.unknownRoute.status, headers, dialect.unknownRoute.body);
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = targetUrl(req.url);
-    const isCloudController = isCloudControllerPath(url?.pathname ?? '');
-    const requestId = isCloudController ? vcapRequestId(req) : memberRequestId(req);
-    route(req, res, url, isCloudController, requestId).catch((error: unknown) => {
+    // The API is picked once per request, from the path.
+    const dialect = apiDialectOf(url?.pathname ?? '');
+    const requestId = isCloudController(dialect) ? vcapRequestId(req) : memberRequestId(req);
+    const headers = { [dialect.requestIdHeader]: requestId, 'X-Content-Type-Options': 'nosniff' };
+    route(req, res, url, dialect, headers, requestId).catch((error: unknown) => {
       log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (isCloudController) {
-        sendCfError(
-          res,
-          { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' },
-          cfErrors.serviceUnavailable(),
-        );
-      } else {
-        sendMemberError(
-          res,
-          { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' },
-          memberErrors.internal(),
-        );
-      }
+      if (isCloudController(dialect)) sendCfError(res, headers, cfErrors.serviceUnavailable());
+      else sendMemberError(res, headers, memberErrors.internal());
     });
   };
   return {

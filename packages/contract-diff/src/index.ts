@@ -1,0 +1,8 @@
+export {
+  breakingChanges,
+  bundleContract,
+  bundleRevision,
+  compareContracts,
+  gitRoot,
+  type ContractChange,
+} from './contract-diff.js';

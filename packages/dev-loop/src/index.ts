@@ -1,0 +1,2 @@
+export { startDevLoop, reloadScript, type DevLoop } from './dev.js';
+export { serveDocs, type DocsServer } from './static-server.js';

@@ -1,0 +1,3 @@
+export { checkDocsPage, describeProblems, type DocsPageReport } from './docs-page.js';
+export { pageExpectations, withoutOperation, type DocsOperation } from './operations.js';
+export { openBrowser, chromiumPath, chromiumArgs } from './chromium.js';

@@ -1,0 +1,138 @@
+// The API families of the contract (`x-api-dialects` at the root of openapi/openapi.yaml):
+// which paths belong to each, the header that carries the request id, the error schema, and
+// which named example each kind of rejected request gets. The mock, the reference server and
+// the contract checks read these instead of knowing the APIs by name.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { paths } from './paths.js';
+
+/** One named example of one documented status. */
+export interface ErrorExampleRef {
+  status: number;
+  example: string;
+}
+
+/** Kinds of rejected requests whose answer is one of the contract's examples. */
+export const errorKinds = [
+  /** No `Authorization`, or one that is not a bearer token. */
+  'missingToken',
+  /** A bearer token the API does not accept (garbage, expired, wrong signature). */
+  'invalidToken',
+  /** A valid token without the scope the operation needs. */
+  'insufficientScope',
+  /** A path parameter that breaks its schema (malformed guid or uuid). */
+  'invalidPathParameter',
+  /** A body or query parameter that breaks its schema, or a body that is not JSON. */
+  'invalidRequest',
+  /** The caller used up its rate limit. */
+  'rateLimited',
+  /** A dependency of the server is down. */
+  'serviceUnavailable',
+  /** A fault of the server. */
+  'internalError',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
+
+export interface ApiDialect {
+  /** Stable key: `cloudController`, `members`. */
+  id: string;
+  name: string;
+  /** Request paths of this API start with one of these (with and without the server base path). */
+  pathPrefixes: string[];
+  /** The response header that carries the request id (`X-VCAP-Request-ID`, `X-Request-Id`). */
+  requestIdHeader: string;
+  /** The component schema of its error bodies (`#/components/schemas/<errorSchema>`). */
+  errorSchema: string;
+  /** The documented answer to each kind of rejected request this API documents. */
+  errors: Partial<Record<ErrorKind, ErrorExampleRef>>;
+  /** What a path of this API that is no operation gets (not part of any operation). */
+  unknownRoute: { status: number; body: unknown };
+}
+
+export const dialectsExtension = 'x-api-dialects';
+
+function fail(message: string): never {
+  throw new Error(`${dialectsExtension}: ${message}`);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function text(entry: Record<string, unknown>, key: string, where: string): string {
+  const value = entry[key];
+  if (typeof value !== 'string' || value === '') fail(`${where}: ${key} must be a non-empty string`);
+  return value;
+}
+
+function status(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 599)
+    fail(`${where}: status must be an HTTP status, not ${JSON.stringify(value)}`);
+  return value as number;
+}
+
+/** The dialect table of a document (bundle or root source file); empty when it has none. */
+export function readApiDialects(document: object): ApiDialect[] {
+  const raw = (document as Record<string, unknown>)[dialectsExtension];
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) fail('must be a list');
+  return raw.map((entry: unknown, index): ApiDialect => {
+    const where = `entry ${index}`;
+    if (!isRecord(entry)) fail(`${where} must be an object`);
+    const id = text(entry, 'id', where);
+    const at = `${id}`;
+    const prefixes = entry['pathPrefixes'];
+    if (
+      !Array.isArray(prefixes) ||
+      prefixes.length === 0 ||
+      !prefixes.every((p) => typeof p === 'string' && p.startsWith('/'))
+    )
+      fail(`${at}: pathPrefixes must list paths starting with /`);
+    const errorsEntry = entry['errors'] ?? {};
+    if (!isRecord(errorsEntry)) fail(`${at}: errors must be an object`);
+    const errors: ApiDialect['errors'] = {};
+    for (const [kind, ref] of Object.entries(errorsEntry)) {
+      if (!(errorKinds as readonly string[]).includes(kind))
+        fail(`${at}: unknown error kind ${kind} (known: ${errorKinds.join(', ')})`);
+      if (!isRecord(ref)) fail(`${at}: errors.${kind} must be { status, example }`);
+      errors[kind as ErrorKind] = {
+        status: status(ref['status'], `${at} errors.${kind}`),
+        example: text(ref, 'example', `${at} errors.${kind}`),
+      };
+    }
+    const unknownRoute = entry['unknownRoute'];
+    if (!isRecord(unknownRoute) || unknownRoute['body'] === undefined)
+      fail(`${at}: unknownRoute must be { status, body }`);
+    return {
+      id,
+      name: text(entry, 'name', at),
+      pathPrefixes: prefixes as string[],
+      requestIdHeader: text(entry, 'requestIdHeader', at),
+      errorSchema: text(entry, 'errorSchema', at),
+      errors,
+      unknownRoute: { status: status(unknownRoute['status'], `${at} unknownRoute`), body: unknownRoute['body'] },
+    };
+  });
+}
+
+/** The dialect whose prefix the path (a template or a request path, query allowed) starts with. */
+export function dialectForPath(dialects: readonly ApiDialect[], path: string): ApiDialect | undefined {
+  return dialects.find((dialect) => dialect.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+}
+
+let fromSource: ApiDialect[] | undefined;
+
+/**
+ * The dialect table of this repository's contract, read from its root source file (no build
+ * needed): for servers that must start before anything is bundled.
+ */
+export function sourceApiDialects(): ApiDialect[] {
+  fromSource ??= readApiDialects(parse(readFileSync(paths.sourceRoot, 'utf8')) as Record<string, unknown>);
+  return fromSource;
+}
+
+/** The dialect of the given id, or an error naming the known ones. */
+export function dialectById(dialects: readonly ApiDialect[], id: string): ApiDialect {
+  const found = dialects.find((dialect) => dialect.id === id);
+  if (!found) fail(`no dialect ${id} (known: ${dialects.map((dialect) => dialect.id).join(', ')})`);
+  return found;
+}

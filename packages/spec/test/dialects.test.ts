@@ -1,0 +1,80 @@
+// The API dialects (`x-api-dialects`) are data in the contract: each names examples that
+// the operations of its API document, and a broken table is refused with the reason.
+import { describe, expect, it } from 'vitest';
+import {
+  dialectForPath,
+  exampleValue,
+  listOperations,
+  loadDocument,
+  readApiDialects,
+  responseFor,
+  sourceApiDialects,
+} from '../src/index.js';
+
+const document = loadDocument();
+const dialects = readApiDialects(document);
+
+describe('the dialect table', () => {
+  it('is kept by the bundle, equal to the source', () => {
+    expect(dialects.map((dialect) => dialect.id)).toEqual(['cloudController', 'members']);
+    expect(sourceApiDialects()).toEqual(dialects);
+  });
+
+  it('claims every operation of the contract', () => {
+    for (const operation of listOperations(document))
+      expect(operation.dialect, `${operation.method} ${operation.path}`).toBeDefined();
+  });
+
+  it('names, for every kind of error, an example of that status on every operation of the API that documents it', () => {
+    const missing: string[] = [];
+    for (const operation of listOperations(document)) {
+      for (const [kind, ref] of Object.entries(operation.dialect!.errors)) {
+        if (!responseFor(operation, ref.status)) continue;
+        if (exampleValue(operation, ref.status, ref.example) === undefined)
+          missing.push(`${operation.operationId} ${kind}: ${ref.status} ${ref.example}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('names an error schema of the document and the request-id header each response carries', () => {
+    for (const dialect of dialects) expect(document.components?.schemas?.[dialect.errorSchema]).toBeDefined();
+    for (const operation of listOperations(document))
+      for (const response of operation.responses)
+        expect(
+          response.headers.map((header) => header.name),
+          `${operation.operationId} ${response.status}`,
+        ).toContain(operation.dialect!.requestIdHeader);
+  });
+
+  it('finds the dialect of a request path, with or without the server base path', () => {
+    expect(dialectForPath(dialects, '/v2/organizations/x/users?recursive=true')?.id).toBe('cloudController');
+    expect(dialectForPath(dialects, '/organization/members/x')?.id).toBe('members');
+    expect(dialectForPath(dialects, '/v1/organization/members/x')?.id).toBe('members');
+    expect(dialectForPath(dialects, '/v3/apps')).toBeUndefined();
+  });
+
+  it('refuses a malformed table, naming the entry and the field', () => {
+    const table = (entry: unknown) => ({ 'x-api-dialects': [entry] });
+    const valid = {
+      id: 'a',
+      name: 'A',
+      pathPrefixes: ['/a/'],
+      requestIdHeader: 'X-Id',
+      errorSchema: 'Error',
+      errors: { missingToken: { status: 401, example: 'Missing' } },
+      unknownRoute: { status: 404, body: {} },
+    };
+    expect(readApiDialects(table(valid))[0]?.errors.missingToken).toEqual({ status: 401, example: 'Missing' });
+    expect(readApiDialects({})).toEqual([]);
+    expect(() => readApiDialects({ 'x-api-dialects': {} })).toThrow(/must be a list/);
+    expect(() => readApiDialects(table({ ...valid, pathPrefixes: ['a/'] }))).toThrow(/a: pathPrefixes/);
+    expect(() => readApiDialects(table({ ...valid, errors: { tokenMissing: { status: 401, example: 'x' } } }))).toThrow(
+      /unknown error kind tokenMissing/,
+    );
+    expect(() =>
+      readApiDialects(table({ ...valid, errors: { missingToken: { status: 4010, example: 'x' } } })),
+    ).toThrow(/status must be an HTTP status/);
+    expect(() => readApiDialects(table({ ...valid, requestIdHeader: '' }))).toThrow(/requestIdHeader/);
+  });
+});
