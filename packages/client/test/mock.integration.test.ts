@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { deref, loadDocument } from '@org-membership-api/spec';
 import { describe, expect, inject, it } from 'vitest';
 import { ApiError, createOrgMembershipClient, type OrgMembershipClient, type Role } from '../src/index.js';
 
 // Every operation and every documented response (each named example) of the bundled contract,
 // called through the `roles` and `members` methods against the mock; `Prefer` selects the response.
 type Json = Record<string, any>;
-const spec = JSON.parse(readFileSync(new URL('../../../dist/openapi.json', import.meta.url), 'utf8')) as Json;
-const resolve = (node: Json): Json => {
-  if (typeof node?.$ref !== 'string') return node;
-  return resolve(
-    (node.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce((parent: Json, key) => parent[key], spec),
-  );
-};
+const spec = loadDocument() as Json;
+const resolve = (node: Json): Json => deref(spec, node);
 
 interface DocumentedResponse {
   operationId: string;
