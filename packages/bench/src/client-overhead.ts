@@ -104,6 +104,7 @@ export async function measureClientOverhead(
         fetchMedianUs: spread(f.roundMedians),
         openapiFetchRatio: median(o.samples) / median(f.samples),
         ratio: median(c.samples) / median(f.samples),
+        ratioToOpenapiFetch: median(c.samples) / median(o.samples),
         ratioPerRound: spread(c.roundMedians.map((m, i) => m / f.roundMedians[i]!)),
       };
     },

@@ -39,6 +39,8 @@ export interface BenchResults {
     openapiFetchRatio: number;
     /** Median of every client request over the median of every raw fetch. */
     ratio: number;
+    /** Median of every client request over the median of every openapi-fetch request: the goal. */
+    ratioToOpenapiFetch: number;
     ratioPerRound: Spread;
   };
   clientSize: {

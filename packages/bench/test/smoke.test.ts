@@ -154,13 +154,15 @@ describe('pnpm bench, tiny run', () => {
     expect(Number.isFinite(p.instances.ratio)).toBe(true);
   });
 
-  it('compares the client with raw fetch and measures its size', () => {
+  it('compares the client with openapi-fetch alone and raw fetch, and measures its size', () => {
     const c = results.clientOverhead;
     expect(c.requestsPerSubject).toBe(40);
     expect(c.clientMedianUs.median).toBeGreaterThan(0);
     expect(c.fetchWithTimeoutMedianUs.median).toBeGreaterThan(0);
     expect(c.ratio).toBeGreaterThan(0.2);
     expect(c.ratio).toBeLessThan(20);
+    expect(c.ratioToOpenapiFetch).toBeGreaterThan(0.2);
+    expect(c.ratioToOpenapiFetch).toBeLessThan(20);
     expect(results.clientSize.clientGzipped).toBeGreaterThan(results.clientSize.openapiFetchCreateClientGzipped);
     expect(results.clientSize.addedGzipped).toBe(
       results.clientSize.clientGzipped - results.clientSize.openapiFetchCreateClientGzipped,
