@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,16 +23,32 @@ interface Run {
   stderr: string;
 }
 
-function run(script: string, args: string[], env: Record<string, string> = {}, uid?: number): Promise<Run> {
+// Root may write any file: `withoutFileOverride` runs the command as root without the
+// capabilities that bypass file permissions (setpriv, util-linux), so that a read-only file is
+// read-only to it, wherever the checkout lies.
+const withoutFileOverride = [
+  '--bounding-set',
+  '-dac_override,-dac_read_search',
+  '--inh-caps',
+  '-dac_override,-dac_read_search',
+];
+
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  obeyFilePermissions = false,
+): Promise<Run> {
+  const command = ['--import', 'tsx', script, ...args];
+  const asRoot = obeyFilePermissions && process.getuid?.() === 0;
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ['--import', 'tsx', script, ...args],
+      asRoot ? 'setpriv' : process.execPath,
+      asRoot ? [...withoutFileOverride, '--', process.execPath, ...command] : command,
       {
         cwd: packageDir,
         env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...env },
         timeout: 15_000,
-        ...(uid === undefined ? {} : { uid, gid: uid }),
       },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
@@ -77,12 +93,10 @@ describe('server command', { timeout: 60_000 }, () => {
     mkdirSync(readOnlyDir);
     const path = join(readOnlyDir, 'cc.db');
     await new SqliteStore(path).close();
-    // Root may write any file: run the server as nobody, on a file and folder it can only read.
-    const root = process.getuid?.() === 0;
-    if (!root) chmodSync(path, 0o444);
-    if (!root) chmodSync(readOnlyDir, 0o555);
+    chmodSync(path, 0o444);
+    chmodSync(readOnlyDir, 0o555);
     try {
-      const result = await run('src/cli.ts', ['--port', '0', '--db', path], {}, root ? 65534 : undefined);
+      const result = await run('src/cli.ts', ['--port', '0', '--db', path], {}, true);
       expectOneLineFailure(result, new RegExp(`${path} is not writable`));
     } finally {
       chmodSync(readOnlyDir, 0o755);
