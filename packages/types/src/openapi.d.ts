@@ -20,26 +20,34 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, organization lookup, scope, permission.
          */
         put: operations["associateUserWithOrganizationByUsername"];
         post?: never;
         /**
          * Disassociate User with the Organization by Username
+         * @deprecated
          * @description Removes the user from the organization (the Org User role).
          *
          *     Removing the Org User role from a user who still holds space roles in this
-         *     organization fails with `CF-AssociationNotEmpty` unless `recursive=true` is given.
+         *     organization fails with `CF-AssociationNotEmpty` unless `recursive=true` is given;
+         *     with it, the user's space roles in the organization and other organization roles go
+         *     too.
          *
          *     **Two documented successes.** The releases these pages were written from (2015) answer
          *     `200` with the organization resource; Cloud Controller releases since January 2016
-         *     answer `204` with no body. Clients must accept both. Newer releases also offer
-         *     `POST /v2/organizations/{guid}/users/remove` for the same change.
+         *     answer `204` with no body. Clients must accept both.
+         *
+         *     **Deprecated** in Cloud Controller's documentation: use
+         *     `POST /v2/organizations/{guid}/users/remove`, which does the same (and answers `204`).
          *
          *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
          *     in UAA. The caller needs `cloud_controller.admin`, or `cloud_controller.write` and the
@@ -48,14 +56,64 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds. The user
+         *     must be known to Cloud Controller itself, not only to UAA (else `404 CF-UserNotFound`).
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
+         */
+        delete: operations["disassociateUserWithOrganizationByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{guid}/users/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove User from the Organization by Username
+         * @description Removes the Org User role from the user. This is the current way to remove
+         *     an organization role by username; `DELETE /v2/organizations/{guid}/users` does the
+         *     same and is deprecated. Answers `204` with no body.
+         *
+         *     Removing the Org User role from a user who still holds space roles in this
+         *     organization fails with `CF-AssociationNotEmpty` unless `recursive=true` is given;
+         *     with it, the user's space roles in the organization and other organization roles go
+         *     too.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who holds the Org Manager role in this organization, which
+         *     must be `active`. Non-admins also need the `unset_roles_by_username` feature flag.
          *
          *     The call is idempotent: removing a role the user does not have succeeds.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
          */
-        delete: operations["disassociateUserWithOrganizationByUsername"];
+        post: operations["removeUserFromOrganizationByUsername"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -80,23 +138,29 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, organization lookup, scope, permission.
          */
         put: operations["associateManagerWithOrganizationByUsername"];
         post?: never;
         /**
          * Disassociate Manager with the Organization by Username
+         * @deprecated
          * @description Removes the Org Manager role from the user.
          *
          *     **Two documented successes.** The releases these pages were written from (2015) answer
          *     `200` with the organization resource; Cloud Controller releases since January 2016
-         *     answer `204` with no body. Clients must accept both. Newer releases also offer
-         *     `POST /v2/organizations/{guid}/managers/remove` for the same change.
+         *     answer `204` with no body. Clients must accept both.
+         *
+         *     **Deprecated** in Cloud Controller's documentation: use
+         *     `POST /v2/organizations/{guid}/managers/remove`, which does the same (and answers `204`).
          *
          *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
          *     in UAA. The caller needs `cloud_controller.admin`, or `cloud_controller.write` and the
@@ -105,14 +169,59 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds. The user
+         *     must be known to Cloud Controller itself, not only to UAA (else `404 CF-UserNotFound`).
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
+         */
+        delete: operations["disassociateManagerWithOrganizationByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{guid}/managers/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Manager from the Organization by Username
+         * @description Removes the Org Manager role from the user. This is the current way to remove
+         *     an organization role by username; `DELETE /v2/organizations/{guid}/managers` does the
+         *     same and is deprecated. Answers `204` with no body.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who holds the Org Manager role in this organization, which
+         *     must be `active`. Non-admins also need the `unset_roles_by_username` feature flag.
          *
          *     The call is idempotent: removing a role the user does not have succeeds.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
          */
-        delete: operations["disassociateManagerWithOrganizationByUsername"];
+        post: operations["removeManagerFromOrganizationByUsername"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -137,23 +246,29 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, organization lookup, scope, permission.
          */
         put: operations["associateBillingManagerWithOrganizationByUsername"];
         post?: never;
         /**
          * Disassociate Billing Manager with the Organization by Username
+         * @deprecated
          * @description Removes the Billing Manager role from the user.
          *
          *     **Two documented successes.** The releases these pages were written from (2015) answer
          *     `200` with the organization resource; Cloud Controller releases since January 2016
-         *     answer `204` with no body. Clients must accept both. Newer releases also offer
-         *     `POST /v2/organizations/{guid}/billing_managers/remove` for the same change.
+         *     answer `204` with no body. Clients must accept both.
+         *
+         *     **Deprecated** in Cloud Controller's documentation: use
+         *     `POST /v2/organizations/{guid}/billing_managers/remove`, which does the same (and answers `204`).
          *
          *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
          *     in UAA. The caller needs `cloud_controller.admin`, or `cloud_controller.write` and the
@@ -162,14 +277,59 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds. The user
+         *     must be known to Cloud Controller itself, not only to UAA (else `404 CF-UserNotFound`).
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
+         */
+        delete: operations["disassociateBillingManagerWithOrganizationByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{guid}/billing_managers/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Billing Manager from the Organization by Username
+         * @description Removes the Billing Manager role from the user. This is the current way to remove
+         *     an organization role by username; `DELETE /v2/organizations/{guid}/billing_managers` does the
+         *     same and is deprecated. Answers `204` with no body.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who holds the Org Manager role in this organization, which
+         *     must be `active`. Non-admins also need the `unset_roles_by_username` feature flag.
          *
          *     The call is idempotent: removing a role the user does not have succeeds.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
          */
-        delete: operations["disassociateBillingManagerWithOrganizationByUsername"];
+        post: operations["removeBillingManagerFromOrganizationByUsername"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -194,23 +354,29 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, organization lookup, scope, permission.
          */
         put: operations["associateAuditorWithOrganizationByUsername"];
         post?: never;
         /**
          * Disassociate Auditor with the Organization by Username
+         * @deprecated
          * @description Removes the Org Auditor role from the user.
          *
          *     **Two documented successes.** The releases these pages were written from (2015) answer
          *     `200` with the organization resource; Cloud Controller releases since January 2016
-         *     answer `204` with no body. Clients must accept both. Newer releases also offer
-         *     `POST /v2/organizations/{guid}/auditors/remove` for the same change.
+         *     answer `204` with no body. Clients must accept both.
+         *
+         *     **Deprecated** in Cloud Controller's documentation: use
+         *     `POST /v2/organizations/{guid}/auditors/remove`, which does the same (and answers `204`).
          *
          *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
          *     in UAA. The caller needs `cloud_controller.admin`, or `cloud_controller.write` and the
@@ -219,14 +385,377 @@ export interface paths {
          *
          *     Cloud Controller parses the body as JSON whatever the request's `Content-Type` says:
          *     its own documentation sends it as `application/x-www-form-urlencoded`, and that works.
-         *     Send `application/json`.
+         *     Send `application/json`. The body is read leniently: unknown fields are ignored, an
+         *     `origin` of `""` or `null` means no origin, and a missing or non-string `username` is
+         *     not rejected as invalid but looked up as given (answering `404 CF-UserNotFound`).
+         *     Bodies over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds. The user
+         *     must be known to Cloud Controller itself, not only to UAA (else `404 CF-UserNotFound`).
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
+         */
+        delete: operations["disassociateAuditorWithOrganizationByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{guid}/auditors/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Auditor from the Organization by Username
+         * @description Removes the Org Auditor role from the user. This is the current way to remove
+         *     an organization role by username; `DELETE /v2/organizations/{guid}/auditors` does the
+         *     same and is deprecated. Answers `204` with no body.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who holds the Org Manager role in this organization, which
+         *     must be `active`. Non-admins also need the `unset_roles_by_username` feature flag.
          *
          *     The call is idempotent: removing a role the user does not have succeeds.
          *
-         *     Checks run in this order: authentication, feature flag, body, origin, user lookup,
-         *     organization lookup, permission.
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, organization lookup, scope,
+         *     permission.
          */
-        delete: operations["disassociateAuditorWithOrganizationByUsername"];
+        post: operations["removeAuditorFromOrganizationByUsername"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/developers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Associate Developer with the Space by Username
+         * @description Gives the user the Space Developer role in the space and answers `201` with the
+         *     space. The user must already be a member (Org User) of the space's organization;
+         *     otherwise the answer is `400 CF-InvalidRelation`.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `set_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: adding a role the user already has answers 201 again.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, space lookup, scope, permission, organization membership.
+         */
+        put: operations["associateDeveloperWithSpaceByUsername"];
+        post?: never;
+        /**
+         * Remove Developer with the Space by Username
+         * @deprecated
+         * @description **Deprecated**: use `POST /v2/spaces/{guid}/developers/remove`, which does the same.
+         *
+         *     Removes the Space Developer role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        delete: operations["disassociateDeveloperWithSpaceByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/developers/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Developer with the Space by Username
+         * @description The current way to remove a space role by username;
+         *     `DELETE /v2/spaces/{guid}/developers` does the same and is deprecated.
+         *
+         *     Removes the Space Developer role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        post: operations["removeDeveloperFromSpaceByUsername"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Associate Manager with the Space by Username
+         * @description Gives the user the Space Manager role in the space and answers `201` with the
+         *     space. The user must already be a member (Org User) of the space's organization;
+         *     otherwise the answer is `400 CF-InvalidRelation`.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `set_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: adding a role the user already has answers 201 again.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, space lookup, scope, permission, organization membership.
+         */
+        put: operations["associateManagerWithSpaceByUsername"];
+        post?: never;
+        /**
+         * Remove Manager with the Space by Username
+         * @deprecated
+         * @description **Deprecated**: use `POST /v2/spaces/{guid}/managers/remove`, which does the same.
+         *
+         *     Removes the Space Manager role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        delete: operations["disassociateManagerWithSpaceByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/managers/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Manager with the Space by Username
+         * @description The current way to remove a space role by username;
+         *     `DELETE /v2/spaces/{guid}/managers` does the same and is deprecated.
+         *
+         *     Removes the Space Manager role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        post: operations["removeManagerFromSpaceByUsername"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/auditors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Associate Auditor with the Space by Username
+         * @description Gives the user the Space Auditor role in the space and answers `201` with the
+         *     space. The user must already be a member (Org User) of the space's organization;
+         *     otherwise the answer is `400 CF-InvalidRelation`.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `set_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: adding a role the user already has answers 201 again.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, space lookup, scope, permission, organization membership.
+         */
+        put: operations["associateAuditorWithSpaceByUsername"];
+        post?: never;
+        /**
+         * Remove Auditor with the Space by Username
+         * @deprecated
+         * @description **Deprecated**: use `POST /v2/spaces/{guid}/auditors/remove`, which does the same.
+         *
+         *     Removes the Space Auditor role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        delete: operations["disassociateAuditorWithSpaceByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/spaces/{guid}/auditors/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Auditor with the Space by Username
+         * @description The current way to remove a space role by username;
+         *     `DELETE /v2/spaces/{guid}/auditors` does the same and is deprecated.
+         *
+         *     Removes the Space Auditor role from the user and answers `200` with the space.
+         *
+         *     The user is named by username (and optionally `origin`); Cloud Controller looks it up
+         *     in UAA. Cloud Controller parses the body as JSON whatever the request's `Content-Type`
+         *     says (its own documentation sends `application/x-www-form-urlencoded`); send
+         *     `application/json`. The body is read leniently: unknown fields are ignored, an `origin`
+         *     of `""` or `null` means no origin, and a missing or non-string `username` is not
+         *     rejected as invalid but looked up as given (answering `404 CF-UserNotFound`). Bodies
+         *     over 65536 bytes (64 KiB) are rejected with `400 CF-MessageParseError`.
+         *
+         *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with
+         *     `cloud_controller.write` who is an Org Manager of the space's organization or a Space
+         *     Manager of this space; the organization and the space must be active (not suspended or
+         *     being deleted). Non-admins also need the `unset_roles_by_username` feature flag.
+         *
+         *     The call is idempotent: removing a role the user does not have succeeds.
+         *
+         *     Checks run in this order: rate limits, authentication, feature flag, body, origin,
+         *     user lookup in UAA, user record in Cloud Controller, space lookup, scope, permission.
+         */
+        post: operations["removeAuditorFromSpaceByUsername"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -260,12 +789,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Names the user by username, optionally within one identity provider (`origin`). Cloud Controller itself ignores unknown fields; this contract rejects them so that a misspelt `origin` cannot silently widen the lookup to every origin. */
+        /**
+         * @description Names the user by username, optionally within one identity provider (`origin`).
+         *
+         *     Cloud Controller is lenient with this body, and so is this contract (a deliberate
+         *     change from its earlier, stricter form):
+         *     - The body must be a JSON object (otherwise `CF-MessageParseError`); fields other
+         *       than `username` and `origin` are ignored.
+         *     - `origin` of `""` or `null` means no origin: the username is looked up in every
+         *       origin.
+         *     - `username` is not validated: a missing, `null` or non-string value is handed to the
+         *       user lookup like any other and answers `404 CF-UserNotFound` (a missing or `null`
+         *       username gives `The user could not be found: ` with nothing after the colon).
+         *     - The body may be at most 65536 bytes (64 KiB); a larger one is rejected with
+         *       `400 CF-MessageParseError` before it is parsed.
+         */
         RoleByUsernameRequest: {
             /** @description The user's name. */
             username: string;
-            /** @description The UAA origin that the user is registered with (`uaa`, `ldap`, ...). Without it the username is looked up in every origin; a name found in several origins is rejected with `CF-UserIsInMultipleOrigins`. */
-            origin?: string;
+            /** @description The UAA origin that the user is registered with (`uaa`, `ldap`, ...). Without it (or with `""` or `null`) the username is looked up in every origin; a name found in several origins is rejected with `CF-UserIsInMultipleOrigins`. */
+            origin?: string | null;
         };
         OrganizationMetadata: {
             /**
@@ -320,14 +863,114 @@ export interface components {
             /** @description The error's numeric code (see the table in each response). */
             code: number;
         };
-        /** Generic API error */
+        /** @description The Cloud Controller v2 error body of a rate-limited request (sent as `text/plain`). */
+        CloudControllerRateLimitError: {
+            /** @description Human-readable message. */
+            description: string;
+            /**
+             * @description `CF-RateLimitExceeded` (general per-user limit), `CF-IPBasedRateLimitExceeded` (requests without a user token, per client IP address) or `CF-RateLimitV2APIExceeded` (the separate `/v2` limit).
+             * @enum {string}
+             */
+            error_code: "CF-RateLimitExceeded" | "CF-IPBasedRateLimitExceeded" | "CF-RateLimitV2APIExceeded";
+            /** @enum {integer} */
+            code: 10013 | 10014 | 10018;
+        };
+        SpaceMetadata: {
+            /**
+             * Format: uuid
+             * @description The space's guid.
+             */
+            guid: string;
+            /** @description Relative URL of the space (`/v2/spaces/{guid}`). */
+            url: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description `null` in older releases until the space is first changed; set on creation in later releases.
+             */
+            updated_at: string | null;
+        };
+        SpaceEntity: {
+            name: string;
+            /** Format: uuid */
+            organization_guid: string;
+            /**
+             * Format: uuid
+             * @description The space quota's guid; `null` when the space has none.
+             */
+            space_quota_definition_guid: string | null;
+            allow_ssh: boolean;
+            /**
+             * Format: uuid
+             * @description Present (and `null` when unset) in releases since 2017; absent in the 2016 releases the published examples come from.
+             */
+            isolation_segment_guid?: string | null;
+            organization_url: string;
+            /** @description Present only when the space has a space quota. */
+            space_quota_definition_url?: string;
+            /** @description Present only when the space has an isolation segment. */
+            isolation_segment_url?: string;
+            developers_url: string;
+            managers_url: string;
+            auditors_url: string;
+            apps_url: string;
+            routes_url: string;
+            domains_url: string;
+            service_instances_url: string;
+            app_events_url: string;
+            events_url: string;
+            security_groups_url: string;
+            staging_security_groups_url: string;
+        };
+        /** @description A Cloud Controller v2 space resource, as returned by the space role association endpoints. */
+        SpaceResource: {
+            metadata: components["schemas"]["SpaceMetadata"];
+            entity: components["schemas"]["SpaceEntity"];
+        };
+        /**
+         * Generic API error
+         * @description An Aerospike Cloud API error. Older releases (and the original reference page) send
+         *     `code` and `message`; the current API sends RFC 9457 Problem Details (see
+         *     `ProblemDetails`), which keep `message` for older clients. Every error of either form
+         *     validates against this schema: read `detail` when present, else `message`.
+         */
         GenericApiError: {
             /** @description Unique (system-wide) error code for an error happened */
             code?: string;
-            /** @description Developer-friendly message explaining error */
+            /** @description Developer-friendly message explaining error. Deprecated in the current form, where it repeats `detail`. */
             message: string;
+            /** @description The problem type, a URN `urn:aerospike:errors:{category}:{specific}`, for example `urn:aerospike:errors:auth:token-expired`, `urn:aerospike:errors:auth:unauthorized`, `urn:aerospike:errors:validation:failed`, `urn:aerospike:errors:ratelimit:exceeded`, `urn:aerospike:errors:system:internal`. */
+            type?: string;
+            /** @description A short, human-readable summary of the problem type. */
+            title?: string;
+            /** @description The HTTP status code. */
+            status?: number;
+            /** @description A human-readable explanation specific to this occurrence. */
+            detail?: string;
+            /**
+             * Format: uri-reference
+             * @description A URI reference that identifies this occurrence.
+             */
+            instance?: string;
+            /** @description Error-specific details. Validation errors list `missing` fields and `invalid` fields (`field` as a JSON Pointer, `type` as a validation URN); resource errors name the `resource` and its `id`. */
+            context?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * @description RFC 9457 Problem Details, the error form of the current Aerospike Cloud API (sent as
+         *     `application/problem+json`): `type`, `title` and `status` always, `detail`, `instance`
+         *     and `context` where they apply, and the deprecated `message`, which repeats `detail`.
+         */
+        ProblemDetails: components["schemas"]["GenericApiError"] & {
+            /**
+             * @deprecated
+             * @description Deprecated; repeats `detail`.
+             */
+            message?: string;
         };
     };
     responses: {
@@ -346,7 +989,7 @@ export interface components {
                 "application/json": components["schemas"]["OrganizationResource"];
             };
         };
-        /** @description The body is not a JSON object, or the username is ambiguous. */
+        /** @description The body is not a JSON object (or is over 64 KiB), or the username is ambiguous. A body larger than 65536 bytes (64 KiB) is rejected with `CF-MessageParseError` before it is parsed. */
         CfBadRequest: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
@@ -379,7 +1022,7 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
-        /** @description The organization or the user does not exist. */
+        /** @description The organization or the user does not exist. On removals the user must also be known to Cloud Controller itself: a user UAA knows but Cloud Controller has no record of gets `CF-UserNotFound` too. A missing or non-string `username` is looked up as given and also ends here. */
         CfNotFound: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
@@ -390,12 +1033,28 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
-        /** @description The caller exceeded the configured request rate limit. */
+        /** @description The caller exceeded a request rate limit the operator enabled. Cloud Controller's rate limiter answers before the request reaches the endpoint, so this response differs from the others: its `Content-Type` is `text/plain; charset=utf-8` although the body is the usual JSON error, and it has no `X-Content-Type-Options`. `CF-RateLimitExceeded` (10013) is the general per-user limit, `CF-IPBasedRateLimitExceeded` (10014) the limit for requests without a user token (counted per client IP address), and `CF-RateLimitV2APIExceeded` (10018) the separate limit on `/v2` requests (all but `/v2/info`). The `X-RateLimit-*` headers describe the general limit and the `X-RateLimit-*-V2-API` headers the v2 limit; while a limit is enabled they are also sent on the other responses. */
         CfTooManyRequests: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "Retry-After": components["headers"]["RateLimitRetryAfter"];
+                "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                "X-RateLimit-Limit-V2-API": components["headers"]["XRateLimitLimitV2Api"];
+                "X-RateLimit-Remaining-V2-API": components["headers"]["XRateLimitRemainingV2Api"];
+                "X-RateLimit-Reset-V2-API": components["headers"]["XRateLimitResetV2Api"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/plain": components["schemas"]["CloudControllerRateLimitError"];
+            };
+        };
+        /** @description An unexpected fault inside Cloud Controller. */
+        CfInternalServerError: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
                 "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
-                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -433,7 +1092,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The body is not a JSON object, the username is ambiguous, or the user still holds space roles. */
+        /** @description The body is not a JSON object (or is over 64 KiB), the username is ambiguous, or the user still holds space roles. A body larger than 65536 bytes (64 KiB) is rejected with `CF-MessageParseError` before it is parsed. */
         CfDisassociateUserBadRequest: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
@@ -454,6 +1113,19 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
+        };
+        /** @description The role is removed (or the user did not hold it). No body. */
+        UserRemovedFromOrganizationNoContent: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 766aac0a-90d6-49be-bc7a-393a5493e032
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /** @description The user holds the Org Manager role in the organization. */
         ManagerAddedToOrganization: {
@@ -476,6 +1148,19 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["OrganizationResource"];
             };
+        };
+        /** @description The role is removed (or the user did not hold it). No body. */
+        ManagerRemovedFromOrganizationNoContent: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 2c993305-6c73-4d99-aed2-9355f86ff8ff
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /** @description The user holds the Billing Manager role in the organization. */
         BillingManagerAddedToOrganization: {
@@ -503,6 +1188,19 @@ export interface components {
                 "application/json": components["schemas"]["OrganizationResource"];
             };
         };
+        /** @description The role is removed (or the user did not hold it). No body. */
+        BillingManagerRemovedFromOrganizationNoContent: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 3d622ea3-b72f-445c-b58e-e51124f775d0
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The user holds the Org Auditor role in the organization. */
         AuditorAddedToOrganization: {
             headers: {
@@ -529,6 +1227,153 @@ export interface components {
                 "application/json": components["schemas"]["OrganizationResource"];
             };
         };
+        /** @description The role is removed (or the user did not hold it). No body. */
+        AuditorRemovedFromOrganizationNoContent: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example a6d108ba-6839-41d8-908c-2d812ae923d3
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The user holds the Space Developer role in the space. */
+        DeveloperAddedToSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 1f91847d-77ea-48f5-b07c-78f19ca4d78f
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
+        /** @description The body is not a JSON object (or is over 64 KiB), the username is ambiguous, or the user is not a member (Org User) of the space's organization (`CF-InvalidRelation`, whose description is the user's guid). A body larger than 65536 bytes (64 KiB) is rejected with `CF-MessageParseError` before it is parsed. */
+        CfSpaceAssociateBadRequest: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description The token lacks the scope, the caller may not manage this space, or setting roles by username is disabled. */
+        CfSpaceAssociateForbidden: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description The space or the user does not exist. On removals the user must also be known to Cloud Controller itself: a user UAA knows but Cloud Controller has no record of gets `CF-UserNotFound` too. A missing or non-string `username` is looked up as given and also ends here. */
+        CfSpaceNotFound: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description The role is removed (or the user did not hold it); the answer is the space. */
+        DeveloperRemovedFromSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 3251e6e6-dd80-4c85-a9c7-fa2a1968ce12
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
+        /** @description The token lacks the scope, the caller may not manage this space, or unsetting roles by username is disabled. */
+        CfSpaceDisassociateForbidden: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description The user holds the Space Manager role in the space. */
+        ManagerAddedToSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 61caf710-59bd-4d1c-a975-7e18fff1fbbc
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
+        /** @description The role is removed (or the user did not hold it); the answer is the space. */
+        ManagerRemovedFromSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 95554fbc-17d0-4c86-b602-ff57f25d9564
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
+        /** @description The user holds the Space Auditor role in the space. */
+        AuditorAddedToSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 84efa4f5-34e8-4d04-be10-e2dfa8f61678
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
+        /** @description The role is removed (or the user did not hold it); the answer is the space. */
+        AuditorRemovedFromSpace: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example 2069051d-8a31-4d8a-aa88-f9b034459968
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SpaceResource"];
+            };
+        };
         /** @description An empty response */
         MemberRemoved: {
             headers: {
@@ -545,6 +1390,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["GenericApiError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Access token is missing or invalid */
@@ -555,6 +1401,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["GenericApiError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Permission denied */
@@ -565,6 +1412,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["GenericApiError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Too many requests */
@@ -576,6 +1424,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["GenericApiError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Internal Server Error */
@@ -586,6 +1435,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["GenericApiError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
     };
@@ -601,10 +1451,20 @@ export interface components {
          */
         OrganizationGuidName237: string;
         /**
-         * @description Also remove the user's space roles in this organization and its other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`.
+         * @description `true` also removes the user's space roles (developer, manager, auditor) in this organization's spaces and the user's other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`. Cloud Controller compares the raw value with the string `true`: only exactly `true` counts; any other value (`TRUE`, `1`, `yes`, empty) means not recursive and is not an error.
          * @example true
          */
-        Recursive: boolean;
+        Recursive: string;
+        /**
+         * @description The guid of the Organization
+         * @example 946b8b2b-6b51-456d-b631-d6452d305efe
+         */
+        OrganizationGuidOfUserRemoval: string;
+        /**
+         * @description The guid of the Organization
+         * @example 937e0d78-46e4-4f6f-a348-f96240ee4420
+         */
+        OrganizationGuidOfManagerRemoval: string;
         /**
          * @description The guid of the Organization
          * @example e39f90e8-a545-4bb5-9f5f-a8ad2fb0bbec
@@ -612,9 +1472,49 @@ export interface components {
         OrganizationGuidName265: string;
         /**
          * @description The guid of the Organization
+         * @example aebdec49-ec85-4e94-8815-acdf534a924a
+         */
+        OrganizationGuidOfBillingManagerRemoval: string;
+        /**
+         * @description The guid of the Organization
          * @example 0cad2557-71c4-40ed-9501-8584064b90a1
          */
         OrganizationGuidName808: string;
+        /**
+         * @description The guid of the Organization
+         * @example 9a7c4fa2-4a86-4514-9d9c-9658cbb6798e
+         */
+        OrganizationGuidOfAuditorRemoval: string;
+        /**
+         * @description The guid of the Space
+         * @example 41cf9a95-7d8c-4af8-8b29-af39ba825419
+         */
+        SpaceGuidName2142: string;
+        /**
+         * @description The guid of the Space
+         * @example 72736bea-7c64-4649-8472-bc5dd09b6e87
+         */
+        SpaceGuidName2139: string;
+        /**
+         * @description The guid of the Space
+         * @example 31a74bcf-88c7-4cb2-bdbd-435a190f5c6e
+         */
+        SpaceGuidName2110: string;
+        /**
+         * @description The guid of the Space
+         * @example e941b37a-863c-411b-bf5a-9c239cac755d
+         */
+        SpaceGuidName2113: string;
+        /**
+         * @description The guid of the Space
+         * @example ce03ede9-4d71-440b-ac01-8454a8956204
+         */
+        SpaceGuidName2086: string;
+        /**
+         * @description The guid of the Space
+         * @example e2d05c43-f95f-4ec7-82ec-0904d82abe5e
+         */
+        SpaceGuidName2083: string;
         /**
          * @description A user ID.
          * @example 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34
@@ -622,22 +1522,56 @@ export interface components {
         UserId: string;
     };
     requestBodies: {
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
         UserByUsername: {
             content: {
                 "application/json": components["schemas"]["RoleByUsernameRequest"];
             };
         };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
+        UserByUsernameWithOrigin: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
         ManagerByUsername: {
             content: {
                 "application/json": components["schemas"]["RoleByUsernameRequest"];
             };
         };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
+        ManagerByUsernameWithOrigin: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
         BillingManagerByUsername: {
             content: {
                 "application/json": components["schemas"]["RoleByUsernameRequest"];
             };
         };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
+        BillingManagerByUsernameWithOrigin: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
         AuditorByUsername: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
+        AuditorByUsernameWithOrigin: {
+            content: {
+                "application/json": components["schemas"]["RoleByUsernameRequest"];
+            };
+        };
+        /** @description The user, by username and optionally origin, as a JSON object of at most 65536 bytes (64 KiB). Unknown fields are ignored. */
+        DeveloperByUsername: {
             content: {
                 "application/json": components["schemas"]["RoleByUsernameRequest"];
             };
@@ -655,15 +1589,50 @@ export interface components {
          */
         XVcapRequestId: string;
         /**
-         * @description Seconds to wait before retrying, when the server says.
-         * @example 30
+         * @description Seconds until the rate limit window resets.
+         * @example 600
          */
-        RetryAfter: number;
+        RateLimitRetryAfter: number;
+        /**
+         * @description The number of requests allowed per window by the general request rate limit (for all Cloud Controller instances together).
+         * @example 2000
+         */
+        XRateLimitLimit: number;
+        /**
+         * @description An estimate of the requests left in the current window of the general request rate limit.
+         * @example 0
+         */
+        XRateLimitRemaining: number;
+        /**
+         * @description When the current window of the general request rate limit resets, in seconds since the Unix epoch.
+         * @example 1764366600
+         */
+        XRateLimitReset: number;
+        /**
+         * @description The number of requests allowed per window by the `/v2` request rate limit (for all Cloud Controller instances together).
+         * @example 2000
+         */
+        XRateLimitLimitV2Api: number;
+        /**
+         * @description An estimate of the requests left in the current window of the `/v2` request rate limit.
+         * @example 0
+         */
+        XRateLimitRemainingV2Api: number;
+        /**
+         * @description When the current window of the `/v2` request rate limit resets, in seconds since the Unix epoch.
+         * @example 1764366600
+         */
+        XRateLimitResetV2Api: number;
         /**
          * @description ID uniquely identifying the request/response cycle.
          * @example b0658b67-8ea3-46de-a3b8-18c3f5347def
          */
         XRequestId: string;
+        /**
+         * @description Seconds to wait before retrying, when the server says.
+         * @example 30
+         */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -690,6 +1659,7 @@ export interface operations {
             403: components["responses"]["CfAssociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -697,7 +1667,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Also remove the user's space roles in this organization and its other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`.
+                 * @description `true` also removes the user's space roles (developer, manager, auditor) in this organization's spaces and the user's other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`. Cloud Controller compares the raw value with the string `true`: only exactly `true` counts; any other value (`TRUE`, `1`, `yes`, empty) means not recursive and is not an error.
                  * @example true
                  */
                 recursive?: components["parameters"]["Recursive"];
@@ -721,6 +1691,38 @@ export interface operations {
             403: components["responses"]["CfDisassociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeUserFromOrganizationByUsername: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true` also removes the user's space roles (developer, manager, auditor) in this organization's spaces and the user's other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`. Cloud Controller compares the raw value with the string `true`: only exactly `true` counts; any other value (`TRUE`, `1`, `yes`, empty) means not recursive and is not an error.
+                 * @example true
+                 */
+                recursive?: components["parameters"]["Recursive"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Organization
+                 * @example 946b8b2b-6b51-456d-b631-d6452d305efe
+                 */
+                guid: components["parameters"]["OrganizationGuidOfUserRemoval"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UserByUsernameWithOrigin"];
+        responses: {
+            204: components["responses"]["UserRemovedFromOrganizationNoContent"];
+            400: components["responses"]["CfDisassociateUserBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfDisassociateForbidden"];
+            404: components["responses"]["CfNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -745,6 +1747,7 @@ export interface operations {
             403: components["responses"]["CfAssociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -770,6 +1773,32 @@ export interface operations {
             403: components["responses"]["CfDisassociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeManagerFromOrganizationByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Organization
+                 * @example 937e0d78-46e4-4f6f-a348-f96240ee4420
+                 */
+                guid: components["parameters"]["OrganizationGuidOfManagerRemoval"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ManagerByUsernameWithOrigin"];
+        responses: {
+            204: components["responses"]["ManagerRemovedFromOrganizationNoContent"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfDisassociateForbidden"];
+            404: components["responses"]["CfNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -794,6 +1823,7 @@ export interface operations {
             403: components["responses"]["CfAssociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -819,6 +1849,32 @@ export interface operations {
             403: components["responses"]["CfDisassociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeBillingManagerFromOrganizationByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Organization
+                 * @example aebdec49-ec85-4e94-8815-acdf534a924a
+                 */
+                guid: components["parameters"]["OrganizationGuidOfBillingManagerRemoval"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["BillingManagerByUsernameWithOrigin"];
+        responses: {
+            204: components["responses"]["BillingManagerRemovedFromOrganizationNoContent"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfDisassociateForbidden"];
+            404: components["responses"]["CfNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -843,6 +1899,7 @@ export interface operations {
             403: components["responses"]["CfAssociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
@@ -868,6 +1925,257 @@ export interface operations {
             403: components["responses"]["CfDisassociateForbidden"];
             404: components["responses"]["CfNotFound"];
             429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeAuditorFromOrganizationByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Organization
+                 * @example 9a7c4fa2-4a86-4514-9d9c-9658cbb6798e
+                 */
+                guid: components["parameters"]["OrganizationGuidOfAuditorRemoval"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["AuditorByUsernameWithOrigin"];
+        responses: {
+            204: components["responses"]["AuditorRemovedFromOrganizationNoContent"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfDisassociateForbidden"];
+            404: components["responses"]["CfNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    associateDeveloperWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example 41cf9a95-7d8c-4af8-8b29-af39ba825419
+                 */
+                guid: components["parameters"]["SpaceGuidName2142"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UserByUsername"];
+        responses: {
+            201: components["responses"]["DeveloperAddedToSpace"];
+            400: components["responses"]["CfSpaceAssociateBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceAssociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    disassociateDeveloperWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example 72736bea-7c64-4649-8472-bc5dd09b6e87
+                 */
+                guid: components["parameters"]["SpaceGuidName2139"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["DeveloperByUsername"];
+        responses: {
+            200: components["responses"]["DeveloperRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeDeveloperFromSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example 72736bea-7c64-4649-8472-bc5dd09b6e87
+                 */
+                guid: components["parameters"]["SpaceGuidName2139"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["DeveloperByUsername"];
+        responses: {
+            200: components["responses"]["DeveloperRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    associateManagerWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example 31a74bcf-88c7-4cb2-bdbd-435a190f5c6e
+                 */
+                guid: components["parameters"]["SpaceGuidName2110"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UserByUsername"];
+        responses: {
+            201: components["responses"]["ManagerAddedToSpace"];
+            400: components["responses"]["CfSpaceAssociateBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceAssociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    disassociateManagerWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example e941b37a-863c-411b-bf5a-9c239cac755d
+                 */
+                guid: components["parameters"]["SpaceGuidName2113"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ManagerByUsername"];
+        responses: {
+            200: components["responses"]["ManagerRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeManagerFromSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example e941b37a-863c-411b-bf5a-9c239cac755d
+                 */
+                guid: components["parameters"]["SpaceGuidName2113"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ManagerByUsername"];
+        responses: {
+            200: components["responses"]["ManagerRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    associateAuditorWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example ce03ede9-4d71-440b-ac01-8454a8956204
+                 */
+                guid: components["parameters"]["SpaceGuidName2086"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UserByUsername"];
+        responses: {
+            201: components["responses"]["AuditorAddedToSpace"];
+            400: components["responses"]["CfSpaceAssociateBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceAssociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    disassociateAuditorWithSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example e2d05c43-f95f-4ec7-82ec-0904d82abe5e
+                 */
+                guid: components["parameters"]["SpaceGuidName2083"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["AuditorByUsername"];
+        responses: {
+            200: components["responses"]["AuditorRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
+            503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    removeAuditorFromSpaceByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The guid of the Space
+                 * @example e2d05c43-f95f-4ec7-82ec-0904d82abe5e
+                 */
+                guid: components["parameters"]["SpaceGuidName2083"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["AuditorByUsername"];
+        responses: {
+            200: components["responses"]["AuditorRemovedFromSpace"];
+            400: components["responses"]["CfBadRequest"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfSpaceDisassociateForbidden"];
+            404: components["responses"]["CfSpaceNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
         };
     };
