@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { describe, expect, inject, it } from 'vitest';
 import type {} from './global-setup.js';
-import { cloudControllerPages, membersPage } from './support/source-pages.js';
+import { cloudControllerDocsPages, cloudControllerPages, membersPage } from './support/source-pages.js';
 
 interface Sent {
   status: number;
@@ -27,7 +27,11 @@ function parseCurl(curl: string) {
 /** Sends a request byte for byte: node:http keeps the Host and empty Cookie headers as given. */
 function send(url: string, method: string, headers: Array<[string, string]>, body: string | undefined): Promise<Sent> {
   // What curl adds by itself (a Host header of its own only when the command gives none).
-  const all: Array<[string, string]> = [['Accept', '*/*'], ...headers];
+  const given = (name: string) => headers.some(([header]) => header.toLowerCase() === name);
+  const all: Array<[string, string]> = [
+    ...(given('accept') ? [] : [['Accept', '*/*'] as [string, string]]),
+    ...headers,
+  ];
   if (!headers.some(([name]) => name.toLowerCase() === 'host')) all.unshift(['Host', new URL(url).host]);
   if (body !== undefined) all.push(['Content-Length', String(Buffer.byteLength(body))]);
   return new Promise((resolve, reject) => {
@@ -70,6 +74,23 @@ describe('Cloud Controller pages', () => {
       expect(JSON.parse(answer.body)).toEqual(page.responseBody);
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
       expect(answer.headers['x-content-type-options']).toBe(page.responseHeaders['X-Content-Type-Options']);
+      expect(answer.headers['x-vcap-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+});
+
+describe("Cloud Controller's published v2 reference pages", () => {
+  it.each(cloudControllerDocsPages().map((page) => [page.page, page] as const))(
+    '%s: the cURL request gets the documented answer',
+    async (_, page) => {
+      const curl = parseCurl(page.curl);
+      expect(curl.method).toBe(page.method);
+      const url = curl.url.replace('https://api.[your-domain.com]', `${inject('mockUrl')}/`);
+      const answer = await send(url, curl.method, curl.headers, curl.body);
+
+      expect(answer.status).toBe(page.status);
+      if (page.responseBody === null) expect(answer.body).toBe('');
+      else expect(JSON.parse(answer.body)).toEqual(page.responseBody);
       expect(answer.headers['x-vcap-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     },
   );

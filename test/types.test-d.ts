@@ -6,7 +6,8 @@ describe('generated types', () => {
     type Body = operations['associateUserWithOrganizationByUsername']['requestBody']['content']['application/json'];
     expectTypeOf<Body>().toEqualTypeOf<components['schemas']['RoleByUsernameRequest']>();
     expectTypeOf<Body['username']>().toEqualTypeOf<string>();
-    expectTypeOf<Body>().toHaveProperty('origin').toEqualTypeOf<string | undefined>();
+    // `null` means no origin, as `""` does.
+    expectTypeOf<Body>().toHaveProperty('origin').toEqualTypeOf<string | null | undefined>();
   });
 
   it('type both DELETE successes: 200 with the organization and 204 with no content', () => {
@@ -18,13 +19,27 @@ describe('generated types', () => {
     expectTypeOf<components['schemas']['OrganizationMetadata']['updated_at']>().toEqualTypeOf<string | null>();
   });
 
-  it('type recursive as a boolean query on DELETE users only', () => {
+  it('type recursive as a string query on both removals of users only (Cloud Controller compares it with "true")', () => {
     expectTypeOf<operations['disassociateUserWithOrganizationByUsername']['parameters']['query']>().toEqualTypeOf<
-      { recursive?: boolean } | undefined
+      { recursive?: string } | undefined
     >();
+    expectTypeOf<operations['removeUserFromOrganizationByUsername']['parameters']['query']>().toEqualTypeOf<
+      { recursive?: string } | undefined
+    >();
+    expectTypeOf<
+      operations['removeManagerFromOrganizationByUsername']['parameters']['query']
+    >().toEqualTypeOf<undefined>();
     expectTypeOf<paths['/organization/members/{userId}']['delete']['parameters']['path']>().toEqualTypeOf<{
       userId: string;
     }>();
+  });
+
+  it('type the space operations with the space resource', () => {
+    type Space = operations['associateDeveloperWithSpaceByUsername']['responses'][201]['content']['application/json'];
+    expectTypeOf<Space>().toEqualTypeOf<components['schemas']['SpaceResource']>();
+    expectTypeOf<Space['entity']['space_quota_definition_guid']>().toEqualTypeOf<string | null>();
+    type Removed = operations['removeDeveloperFromSpaceByUsername']['responses'][200]['content']['application/json'];
+    expectTypeOf<Removed>().toEqualTypeOf<components['schemas']['SpaceResource']>();
   });
 
   it('type the member API error with message required', () => {

@@ -99,3 +99,25 @@ export function membersPage(): MembersPage {
     }),
   };
 }
+
+/** A page of Cloud Controller's published v2 API reference (docs/v2 of cloud_controller_ng), as extracted. */
+export interface CloudControllerDocsPage {
+  page: string;
+  title: string;
+  method: string;
+  path: string;
+  guid: string;
+  requestBody: unknown;
+  curl: string;
+  status: number;
+  /** null on a 204. */
+  responseBody: unknown;
+  requestId: string;
+}
+
+export function cloudControllerDocsPages(): CloudControllerDocsPage[] {
+  const { pages } = JSON.parse(readFileSync(`${pagesDir}cloud-controller-v2-docs.json`, 'utf8')) as {
+    pages: CloudControllerDocsPage[];
+  };
+  return pages;
+}
