@@ -204,7 +204,7 @@ describe('the bundle', () => {
   });
 
   it('lists the full scope list of the Aerospike Cloud API security scheme', () => {
-    const scheme = deref(doc, doc.components.securitySchemes!.publicOauth2) as {
+    const scheme = deref(doc, doc.components!.securitySchemes!.publicOauth2) as {
       flows: { clientCredentials: { scopes: Record<string, string> } };
     };
     expect(Object.keys(scheme.flows.clientCredentials.scopes).sort()).toEqual(

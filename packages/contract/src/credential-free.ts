@@ -3,7 +3,7 @@
 // dialect's token, what a token alone can provoke (malformed path parameter, malformed body,
 // unknown username). Expected answers come from the contract's dialect table and examples.
 import { defaultUnknownOrgGuid, defaultUnknownUsername, type ContractEnv } from './env.js';
-import { deref, type ErrorExampleRef, type OpenApiDocument } from '@org-membership-api/spec';
+import { deref, errorsForPath, type ErrorExampleRef, type OpenApiDocument } from '@org-membership-api/spec';
 import {
   concretePath,
   contractOperations,
@@ -120,7 +120,7 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
     const knownUser = dialect.id === 'cloudController' ? env.cfUsername : undefined;
     const userBody = (username: string) => JSON.stringify({ username });
     for (const parameter of operation.parameters.filter((p) => p.in === 'path')) {
-      const documented = expectation(operation, dialect.errors.invalidPathParameter);
+      const documented = expectation(operation, errorsForPath(dialect, operation.path).invalidPathParameter);
       if (!documented) continue;
       const known = !takesUsername || knownUser !== undefined;
       withToken(

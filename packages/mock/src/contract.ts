@@ -1,5 +1,6 @@
 import {
   dialectForPath,
+  errorsForPath,
   loadDocument,
   readApiDialects,
   type ApiDialect,
@@ -34,8 +35,8 @@ export interface ApiPolicy {
   invalidRequest?: ExampleRef;
 }
 
-function policyOf(dialect: ApiDialect): ApiPolicy {
-  const { missingToken, invalidPathParameter, invalidRequest } = dialect.errors;
+function policyOf(dialect: ApiDialect, path: string): ApiPolicy {
+  const { missingToken, invalidPathParameter, invalidRequest } = errorsForPath(dialect, path);
   if (!missingToken || !invalidPathParameter)
     throw new Error(`x-api-dialects: ${dialect.id} needs missingToken and invalidPathParameter errors for the mock`);
   return { name: dialect.name, missingToken, invalidPathParameter, ...(invalidRequest && { invalidRequest }) };
@@ -48,10 +49,9 @@ const policies = new WeakMap<Operation, ApiPolicy>();
 export async function loadOperations(specPath: string): Promise<Operation[]> {
   const dialects = readApiDialects(loadDocument(specPath));
   const operations = await getHttpOperationsFromSpec(specPath);
-  const byDialect = new Map(dialects.map((dialect) => [dialect, policyOf(dialect)]));
   for (const operation of operations) {
     const dialect = dialectForPath(dialects, operation.path);
-    if (dialect) policies.set(operation, byDialect.get(dialect)!);
+    if (dialect) policies.set(operation, policyOf(dialect, operation.path));
   }
   return operations;
 }

@@ -33,6 +33,8 @@ export const errorKinds = [
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];
 
+export type DialectErrors = Partial<Record<ErrorKind, ErrorExampleRef>>;
+
 export interface ApiDialect {
   /** Stable key: `cloudController`, `members`. */
   id: string;
@@ -44,7 +46,9 @@ export interface ApiDialect {
   /** The component schema of its error bodies (`#/components/schemas/<errorSchema>`). */
   errorSchema: string;
   /** The documented answer to each kind of rejected request this API documents. */
-  errors: Partial<Record<ErrorKind, ErrorExampleRef>>;
+  errors: DialectErrors;
+  /** Answers that differ under some paths (a malformed space guid finds no space), by path prefix. */
+  errorsByPathPrefix: Record<string, DialectErrors>;
   /** What a path of this API that is no operation gets (not part of any operation). */
   unknownRoute: { status: number; body: unknown };
 }
@@ -70,6 +74,21 @@ function status(value: unknown, where: string): number {
   return value as number;
 }
 
+function readErrors(entry: unknown, where: string): DialectErrors {
+  if (!isRecord(entry)) fail(`${where} must be an object`);
+  const errors: DialectErrors = {};
+  for (const [kind, ref] of Object.entries(entry)) {
+    if (!(errorKinds as readonly string[]).includes(kind))
+      fail(`${where}: unknown error kind ${kind} (known: ${errorKinds.join(', ')})`);
+    if (!isRecord(ref)) fail(`${where}.${kind} must be { status, example }`);
+    errors[kind as ErrorKind] = {
+      status: status(ref['status'], `${where}.${kind}`),
+      example: text(ref, 'example', `${where}.${kind}`),
+    };
+  }
+  return errors;
+}
+
 /** The dialect table of a document (bundle or root source file); empty when it has none. */
 export function readApiDialects(document: object): ApiDialect[] {
   const raw = (document as Record<string, unknown>)[dialectsExtension];
@@ -87,17 +106,14 @@ export function readApiDialects(document: object): ApiDialect[] {
       !prefixes.every((p) => typeof p === 'string' && p.startsWith('/'))
     )
       fail(`${at}: pathPrefixes must list paths starting with /`);
-    const errorsEntry = entry['errors'] ?? {};
-    if (!isRecord(errorsEntry)) fail(`${at}: errors must be an object`);
-    const errors: ApiDialect['errors'] = {};
-    for (const [kind, ref] of Object.entries(errorsEntry)) {
-      if (!(errorKinds as readonly string[]).includes(kind))
-        fail(`${at}: unknown error kind ${kind} (known: ${errorKinds.join(', ')})`);
-      if (!isRecord(ref)) fail(`${at}: errors.${kind} must be { status, example }`);
-      errors[kind as ErrorKind] = {
-        status: status(ref['status'], `${at} errors.${kind}`),
-        example: text(ref, 'example', `${at} errors.${kind}`),
-      };
+    const errors = readErrors(entry['errors'] ?? {}, `${at} errors`);
+    const byPrefixEntry = entry['errorsByPathPrefix'] ?? {};
+    if (!isRecord(byPrefixEntry)) fail(`${at}: errorsByPathPrefix must be an object`);
+    const errorsByPathPrefix: Record<string, DialectErrors> = {};
+    for (const [prefix, overrides] of Object.entries(byPrefixEntry)) {
+      if (!(prefixes as string[]).some((own) => prefix.startsWith(own)))
+        fail(`${at}: errorsByPathPrefix ${prefix} is outside the dialect's pathPrefixes`);
+      errorsByPathPrefix[prefix] = readErrors(overrides, `${at} errorsByPathPrefix.${prefix}`);
     }
     const unknownRoute = entry['unknownRoute'];
     if (!isRecord(unknownRoute) || unknownRoute['body'] === undefined)
@@ -109,6 +125,7 @@ export function readApiDialects(document: object): ApiDialect[] {
       requestIdHeader: text(entry, 'requestIdHeader', at),
       errorSchema: text(entry, 'errorSchema', at),
       errors,
+      errorsByPathPrefix,
       unknownRoute: { status: status(unknownRoute['status'], `${at} unknownRoute`), body: unknownRoute['body'] },
     };
   });
@@ -117,6 +134,17 @@ export function readApiDialects(document: object): ApiDialect[] {
 /** The dialect whose prefix the path (a template or a request path, query allowed) starts with. */
 export function dialectForPath(dialects: readonly ApiDialect[], path: string): ApiDialect | undefined {
   return dialects.find((dialect) => dialect.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+}
+
+/**
+ * The documented answer to each kind of rejected request under `path` (a template or a request
+ * path): the dialect's errors, with those of the longest matching `errorsByPathPrefix` entry.
+ */
+export function errorsForPath(dialect: ApiDialect, path: string): DialectErrors {
+  const prefix = Object.keys(dialect.errorsByPathPrefix)
+    .filter((candidate) => path.startsWith(candidate))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix === undefined ? dialect.errors : { ...dialect.errors, ...dialect.errorsByPathPrefix[prefix] };
 }
 
 let fromSource: ApiDialect[] | undefined;

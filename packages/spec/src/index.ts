@@ -37,12 +37,14 @@ export {
 } from './operations.js';
 export {
   readApiDialects,
+  errorsForPath,
   sourceApiDialects,
   dialectForPath,
   dialectById,
   errorKinds,
   dialectsExtension,
   type ApiDialect,
+  type DialectErrors,
   type ErrorKind,
   type ErrorExampleRef,
 } from './dialects.js';
