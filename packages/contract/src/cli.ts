@@ -9,9 +9,9 @@ import { startMockTarget, startReferenceTarget, type StartedTarget } from './tar
 
 const fields = Object.keys(contractEnvVariables) as Array<keyof ContractEnv>;
 
-const usage = `Usage: pnpm contract --server URL [--target mock|server] [options]
-       pnpm --filter @org-membership-api/contract run contract:mock        (starts the mock itself)
-       pnpm --filter @org-membership-api/contract run contract:reference   (starts a seeded reference server itself)
+const usage = `Usage: org-membership-contract --server URL [--target mock|server] [options]   (npm run contract -- …)
+       org-membership-contract --start mock        (starts the mock itself)
+       org-membership-contract --start reference   (starts a seeded reference server itself)
   --server URL          base URL of the server under test (env CONTRACT_SERVER)
   --target mock|server  mock: responses selected with Prefer; server (default): errors provoked by real requests (env CONTRACT_TARGET)
   --report-dir DIR      where contract-checks.xml (JUnit) and dredd.xml go (env CONTRACT_REPORT_DIR, default reports/contract)

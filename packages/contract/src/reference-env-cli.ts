@@ -1,4 +1,4 @@
-// `pnpm --filter @org-membership-api/reference-server run contract-env`: `export NAME=value`
+// `org-membership-contract-env` (`npm run --silent contract-env`): `export NAME=value`
 // lines for the contract checks against a seeded reference server signed with JWT_SECRET (or
 // the development secret), named as the checks read them (env.ts).
 import { developmentJwtSecret } from '@org-membership-api/reference-server';

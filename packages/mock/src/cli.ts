@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `pnpm mock`: starts the mock, prints where the API, docs and spec are, stops on Ctrl-C.
+// `org-membership-mock` (`npm run mock`): starts the mock, prints where the API, docs and spec are, stops on Ctrl-C.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultSpecPath, startMock } from './server.js';
 
-const usage = `Usage: pnpm mock [--host HOST] [--port PORT] [--dynamic] [--spec FILE] [--log] [--build-missing]
+const usage = `Usage: org-membership-mock [--host HOST] [--port PORT] [--dynamic] [--spec FILE] [--log] [--build-missing]
 
   --host HOST       interface to listen on (env MOCK_HOST, default 127.0.0.1)
   --port PORT       port, 0 = any free port (env MOCK_PORT, default 4010)
@@ -59,7 +59,7 @@ const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535) fail(`port must be an integer from 0 to 65535, not "${portText}"`);
 const dynamic = args.dynamic ?? flag(process.env.MOCK_DYNAMIC, 'MOCK_DYNAMIC');
 const log = args.log ?? flag(process.env.MOCK_LOG, 'MOCK_LOG');
-// pnpm runs the script in the package folder; INIT_CWD is where the command was typed.
+// npm and pnpm run scripts in the package's folder; INIT_CWD is where the command was typed.
 const specPath = args.spec ? resolve(process.env.INIT_CWD ?? process.cwd(), args.spec) : defaultSpecPath;
 
 if (args['build-missing']) {

@@ -7,7 +7,7 @@ import { FEATURE_FLAGS, StorageError, type FeatureFlag } from './store.js';
 import { TokenKeyConfigurationError } from './tokens.js';
 import type { RateLimit } from './rate-limit.js';
 
-const usage = `Usage: pnpm run server [options]
+const usage = `Usage: org-membership-server [options]   (npm run server -- …)
   --host HOST                     listen address (env HOST, default 127.0.0.1)
   --port PORT                     listen port (env PORT, default 8080; 0 = any free port)
   --db FILE|URL                   SQLite file, or postgres://… for PostgreSQL (env DATABASE_URL or
@@ -94,7 +94,7 @@ for (const name of parsed['disable-feature-flag'] ?? []) {
 }
 const keyConfigured = Boolean(env['JWT_SECRET'] || env['JWT_PUBLIC_KEY'] || env['JWKS_URL']);
 const database = parsed.db ?? (env['DATABASE_URL'] || env['DATABASE_PATH'] || '.data/reference-server.db');
-// pnpm runs this in the package folder; relative paths mean the caller's folder (INIT_CWD).
+// npm and pnpm run scripts in the package's folder; relative paths mean the caller's folder (INIT_CWD).
 const databasePath = isPostgresUrl(database) ? database : resolve(env['INIT_CWD'] ?? process.cwd(), database);
 // A new database gets the fixtures unless told otherwise, so the README's examples work at once.
 // PostgreSQL records the load (once per database): a database that had them is left as it is.

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { fixtures } from './fixtures.js';
 import { developmentJwtSecret, mintToken } from './tokens.js';
 
-const usage = `Usage: pnpm --filter @org-membership-api/reference-server run token -- --scopes S1,S2 --user ID [--org ID] [--issuer ISS] [--audience AUD] [--expires SECONDS]
+const usage = `Usage: org-membership-token --scopes S1,S2 --user ID [--org ID] [--issuer ISS] [--audience AUD] [--expires SECONDS]
 Signs with JWT_SECRET (default: the development secret) and prints the token. Scopes without a
 cloud_controller.* one mint a member API token, for the fixture organization unless --org is given.`;
 
