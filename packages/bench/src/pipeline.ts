@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOutputs, paths } from '@org-membership-api/spec';
-import { buildStages, type BuildStep } from '@org-membership-api/spec/build';
+import { buildSteps, type BuildStep } from '@org-membership-api/spec/build';
 import type { BenchConfig } from './config.js';
 import { timeCommand } from './processes.js';
 import type { BenchResults } from './results.js';
@@ -26,7 +26,7 @@ export async function measurePipeline(
     ? [process.execPath, process.env['npm_execpath']]
     : ['pnpm'];
   const before = outputsHash();
-  const steps = buildStages.flat();
+  const steps = buildSteps;
   const times: Record<string, number[]> = Object.fromEntries(
     [...steps, 'together', 'contract'].map((name) => [name, [] as number[]]),
   );

@@ -1,25 +1,22 @@
 // The contract build: lint and bundle openapi/, then generate the types and render the docs
-// from the bundle. `pnpm check` runs the four steps as two stages of two side by side (lint
-// and bundle read only openapi/; generate and docs read only the bundle). `pnpm dev` rebuilds
-// in-process instead (`createPipeline`): each Redocly CLI start costs about a second.
+// from the bundle. Lint, bundle and generate run in-process on one loaded Redocly config
+// (@redocly/openapi-core, the library the Redocly CLI runs); only the docs need the CLI
+// (`build-docs`), started as soon as the bundle is written. `pnpm check`, the single steps and
+// the edit loop (`pnpm dev`) all run these same functions.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { buildInputs, buildOutputs, paths, type ContractPaths } from './paths.js';
 import { createNoticeFilter } from './redocly-notices.mjs';
 
 export type BuildStep = 'lint' | 'bundle' | 'generate' | 'docs';
 
-/** What `pnpm check` runs: each inner list side by side, the lists one after the other. */
-export const buildStages: BuildStep[][] = [
-  ['lint', 'bundle'],
-  ['generate', 'docs'],
-];
+/** The steps `pnpm check` runs, in the order it reports them. */
+export const buildSteps: BuildStep[] = ['lint', 'bundle', 'generate', 'docs'];
 
 export interface StepResult {
   step: BuildStep;
@@ -87,61 +84,224 @@ export async function renderDocs(
   );
 }
 
+/** One lint or bundle problem, located in the source. */
+export interface Problem {
+  /** Relative to the contract's root. */
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  rule: string;
+  message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.column}  ${problem.severity}  ${problem.message}  (${problem.rule})`;
+}
+
+type RedoclyConfig = Awaited<ReturnType<typeof import('@redocly/openapi-core').loadConfig>>;
+
+/** The Redocly config of the contract's API (the entry of `redocly.yaml` whose root it is). */
+export async function apiConfig(at: ContractPaths = paths): Promise<RedoclyConfig> {
+  const { loadConfig } = await import('@redocly/openapi-core');
+  const config = await loadConfig({ configPath: at.redoclyConfig });
+  const alias = Object.entries(config.resolvedConfig.apis ?? {}).find(
+    ([, api]) => resolve(at.root, api.root) === at.sourceRoot,
+  )?.[0];
+  return alias ? config.forAlias(alias) : config;
+}
+
+type RawProblem = Awaited<ReturnType<typeof import('@redocly/openapi-core').lint>>[number];
+
+async function toProblems(at: ContractPaths, raw: RawProblem[]): Promise<Problem[]> {
+  const { getLineColLocation } = await import('@redocly/openapi-core');
+  return raw.map((problem) => {
+    const location = problem.location[0];
+    const position = location ? getLineColLocation(location).start : { line: 0, col: 0 };
+    return {
+      file: relative(at.root, location ? location.source.absoluteRef : at.sourceRoot),
+      line: position.line,
+      column: position.col,
+      severity: problem.severity,
+      rule: problem.ruleId,
+      message: problem.message,
+    };
+  });
+}
+
+const hasErrors = (problems: Problem[]) => problems.some((problem) => problem.severity === 'error');
+
+/** Lints the contract with the rules of `redocly.yaml` (a fresh resolver: the default one caches files). */
+export async function lintContract(at: ContractPaths = paths, config?: RedoclyConfig): Promise<Problem[]> {
+  const { BaseResolver, lint } = await import('@redocly/openapi-core');
+  config ??= await apiConfig(at);
+  return toProblems(
+    at,
+    await lint({ ref: at.sourceRoot, config, externalRefResolver: new BaseResolver(config.resolve) }),
+  );
+}
+
+// The Redocly CLI's bundle output: top-level keys in the specification's order, then the rest
+// (extensions), as `redocly bundle` orders them before writing.
+const topLevelOrder = [
+  'openapi',
+  'info',
+  'jsonSchemaDialect',
+  'servers',
+  'security',
+  'tags',
+  'externalDocs',
+  'paths',
+  'webhooks',
+  'x-webhooks',
+  'components',
+];
+
+function inCliOrder(document: Record<string, unknown>): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of topLevelOrder) if (Object.hasOwn(document, key)) ordered[key] = document[key];
+  return Object.assign(ordered, document);
+}
+
+export interface BundleResult {
+  /** The bundled document; undefined when bundling failed. */
+  document: object | undefined;
+  problems: Problem[];
+}
+
+/** Bundles the contract at `at` in-process (nothing is written). */
+export async function bundleContract(at: ContractPaths = paths, config?: RedoclyConfig): Promise<BundleResult> {
+  const { BaseResolver, bundle } = await import('@redocly/openapi-core');
+  config ??= await apiConfig(at);
+  const result = await bundle({ ref: at.sourceRoot, config, externalRefResolver: new BaseResolver(config.resolve) });
+  const problems = await toProblems(at, result.problems);
+  if (hasErrors(problems)) return { document: undefined, problems };
+  return { document: inCliOrder(result.bundle.parsed as Record<string, unknown>), problems };
+}
+
+/** Bundles the contract at `at` in-process and returns the document, or throws naming the errors. */
+export async function bundleDocument(at: ContractPaths): Promise<object> {
+  const { document, problems } = await bundleContract(at);
+  if (!document)
+    throw new Error(
+      `cannot bundle ${relative(at.root, at.sourceRoot)}: ${problems
+        .filter((problem) => problem.severity === 'error')
+        .map((problem) => problem.message)
+        .join('; ')}`,
+    );
+  return document;
+}
+
+/** Writes next to the target and renames, so readers (the mock, tests) never see half a file. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  await writeFile(temporary, content);
+  await rename(temporary, path);
+}
+
+/** Writes the bundle as JSON and YAML, byte for byte as `redocly bundle` writes each format. */
+export async function writeBundle(document: object, at: ContractPaths = paths): Promise<void> {
+  const { stringifyYaml } = await import('@redocly/openapi-core');
+  await Promise.all([
+    writeAtomically(at.bundleJson, JSON.stringify(document, null, 2)),
+    writeAtomically(at.bundleYaml, stringifyYaml(document, { noRefs: true, lineWidth: -1 })),
+  ]);
+}
+
+/** Writes the generated types of a bundle (its path or the parsed document). */
+export async function writeTypes(bundle: string | object, at: ContractPaths = paths): Promise<void> {
+  await writeAtomically(at.typesFile, await typesSource(bundle));
+}
+
+/** Renders the docs of the written bundle; the page is replaced only when rendering succeeded. */
+export async function writeDocs(at: ContractPaths = paths, output: Output = 'capture') {
+  await mkdir(dirname(at.docsHtml), { recursive: true });
+  const temporary = `${at.docsHtml}.${process.pid}.tmp.html`;
+  const rendered = await renderDocs(at.bundleJson, temporary, at, output);
+  if (rendered.code === 0) await rename(temporary, at.docsHtml);
+  return rendered;
+}
+
+function problemsText(problems: Problem[]): string {
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const lines = problems.map(formatProblem);
+  lines.push(problems.length === 0 ? 'no problems' : `${errors} error(s), ${warnings} warning(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function timedStep(step: BuildStep, output: Output, body: () => Promise<{ code: number; output: string }>) {
+  const started = performance.now();
+  let result: { code: number; output: string };
+  try {
+    result = await body();
+  } catch (error) {
+    result = { code: 1, output: `${(error as Error).message}\n` };
+  }
+  if (output === 'inherit' && result.output) (result.code === 0 ? process.stdout : process.stderr).write(result.output);
+  return { step, ...result, ms: Math.round(performance.now() - started) } satisfies StepResult;
+}
+
+async function lintStep(at: ContractPaths, config: RedoclyConfig | undefined) {
+  const problems = await lintContract(at, config);
+  return { code: hasErrors(problems) ? 1 : 0, output: problemsText(problems) };
+}
+
+async function bundleStep(at: ContractPaths, config: RedoclyConfig | undefined) {
+  const { document, problems } = await bundleContract(at, config);
+  if (!document) return { code: 1, output: problemsText(problems) };
+  await writeBundle(document, at);
+  return {
+    code: 0,
+    output: `bundle written to ${relative(at.root, at.bundleJson)} and ${relative(at.root, at.bundleYaml)}\n`,
+  };
+}
+
+async function generateStep(at: ContractPaths) {
+  await writeTypes(at.bundleJson, at);
+  return { code: 0, output: `types written to ${relative(at.root, at.typesFile)}\n` };
+}
+
 /** Runs one step of the build on the contract at `at`. */
 export async function runStep(
   step: BuildStep,
   at: ContractPaths = paths,
   output: Output = 'capture',
 ): Promise<StepResult> {
-  const started = performance.now();
-  const done = (result: { code: number; output: string }): StepResult => ({
-    step,
-    ...result,
-    ms: Math.round(performance.now() - started),
-  });
   switch (step) {
     case 'lint':
-      return done(await redocly(['lint', at.sourceRoot, '--config', at.redoclyConfig, '--format=stylish'], at, output));
-    case 'bundle': {
-      const yaml = await redocly(
-        ['bundle', at.sourceRoot, '--config', at.redoclyConfig, '--output', at.bundleYaml],
-        at,
-        output,
-      );
-      if (yaml.code !== 0) return done(yaml);
-      // The JSON bundle is the YAML one re-serialized (byte for byte what `--ext json` writes):
-      // one Redocly CLI start instead of two.
-      await writeFile(at.bundleJson, JSON.stringify(parseYaml(await readFile(at.bundleYaml, 'utf8')), null, 2));
-      return done(yaml);
-    }
+      return timedStep(step, output, () => lintStep(at, undefined));
+    case 'bundle':
+      return timedStep(step, output, () => bundleStep(at, undefined));
     case 'generate':
-      try {
-        await mkdir(dirname(at.typesFile), { recursive: true });
-        await writeFile(at.typesFile, await typesSource(at.bundleJson));
-        const message = `types written to ${relative(at.root, at.typesFile)}\n`;
-        if (output === 'inherit') process.stdout.write(message);
-        return done({ code: 0, output: output === 'capture' ? message : '' });
-      } catch (error) {
-        const message = `${(error as Error).message}\n`;
-        if (output === 'inherit') process.stderr.write(message);
-        return done({ code: 1, output: message });
-      }
+      return timedStep(step, output, () => generateStep(at));
     case 'docs':
-      return done(await renderDocs(at.bundleJson, at.docsHtml, at, output));
+      // The CLI prints for itself when its output is inherited.
+      return timedStep(step, 'capture', () => writeDocs(at, output));
   }
 }
 
-/** `pnpm check`: every step, stage by stage; one line per step; false when one failed. */
+/**
+ * `pnpm check`: every step; one line per step; false when one failed. The bundle comes first:
+ * the docs render in the Redocly CLI's own process while this one lints and generates.
+ */
 export async function check(at: ContractPaths = paths, log = (line: string) => console.log(line)): Promise<boolean> {
   const started = performance.now();
-  for (const stage of buildStages) {
-    const results = await Promise.all(stage.map((step) => runStep(step, at, 'capture')));
-    for (const { step, code, output, ms } of results) {
-      if (code !== 0) console.error(`✗ ${step} failed (exit ${code}):\n${output.trim()}\n`);
-      else log(`✓ ${step} (${ms} ms)`);
-    }
-    if (results.some((result) => result.code !== 0)) return false;
+  const config = await apiConfig(at);
+  const bundled = await timedStep('bundle', 'capture', () => bundleStep(at, config));
+  const after =
+    bundled.code === 0
+      ? [timedStep('docs', 'capture', () => writeDocs(at)), timedStep('generate', 'capture', () => generateStep(at))]
+      : [];
+  const linted = await timedStep('lint', 'capture', () => lintStep(at, config));
+  const results = [linted, bundled, ...(await Promise.all(after))];
+  results.sort((a, b) => buildSteps.indexOf(a.step) - buildSteps.indexOf(b.step));
+  for (const { step, code, output, ms } of results) {
+    if (code !== 0) console.error(`✗ ${step} failed (exit ${code}):\n${output.trim()}\n`);
+    else log(`✓ ${step} (${ms} ms)`);
   }
+  if (results.some((result) => result.code !== 0)) return false;
   log(`check passed in ${Math.round(performance.now() - started)} ms`);
   return true;
 }
@@ -193,16 +353,6 @@ export function staleOutputs(at: ContractPaths = paths): string[] {
 // ---------------------------------------------------------------------------------------
 // In-process rebuild for the edit loop.
 
-export interface Problem {
-  /** Relative to the contract's root. */
-  file: string;
-  line: number;
-  column: number;
-  severity: string;
-  rule: string;
-  message: string;
-}
-
 export interface RebuildResult {
   ok: boolean;
   problems: Problem[];
@@ -216,38 +366,7 @@ export interface Pipeline {
   rebuild(): Promise<RebuildResult>;
 }
 
-/** The Redocly config of the contract's API (the entry of `redocly.yaml` whose root it is). */
-async function apiConfig(at: ContractPaths) {
-  const { loadConfig } = await import('@redocly/openapi-core');
-  const config = await loadConfig({ configPath: at.redoclyConfig });
-  const alias = Object.entries(config.resolvedConfig.apis ?? {}).find(
-    ([, api]) => resolve(at.root, api.root) === at.sourceRoot,
-  )?.[0];
-  return alias ? config.forAlias(alias) : config;
-}
-
-/** Bundles the contract at `at` in-process and returns the document (nothing is written). */
-export async function bundleDocument(at: ContractPaths): Promise<object> {
-  const { BaseResolver, bundle } = await import('@redocly/openapi-core');
-  const config = await apiConfig(at);
-  const result = await bundle({ ref: at.sourceRoot, config, externalRefResolver: new BaseResolver(config.resolve) });
-  const errors = result.problems.filter((problem) => problem.severity === 'error');
-  if (errors.length)
-    throw new Error(
-      `cannot bundle ${relative(at.root, at.sourceRoot)}: ${errors.map((problem) => problem.message).join('; ')}`,
-    );
-  return result.bundle.parsed as object;
-}
-
-/** Writes next to the target and renames, so readers (the mock, tests) never see half a file. */
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = join(dirname(path), `.${Date.now()}-${process.pid}.tmp`);
-  await writeFile(temporary, content);
-  await rename(temporary, path);
-}
-
 export async function createPipeline(at: ContractPaths = paths): Promise<Pipeline> {
-  const { BaseResolver, bundle, getLineColLocation, lint, stringifyYaml } = await import('@redocly/openapi-core');
   const config = await apiConfig(at);
 
   async function timed<T>(timings: Record<string, number>, name: string, step: () => Promise<T>): Promise<T> {
@@ -263,56 +382,24 @@ export async function createPipeline(at: ContractPaths = paths): Promise<Pipelin
     paths: at,
     async rebuild() {
       const timings: Record<string, number> = {};
-      // A fresh resolver each time: the default one caches the files it read.
-      const lintProblems = await timed(timings, 'lint', () =>
-        lint({ ref: at.sourceRoot, config, externalRefResolver: new BaseResolver(config.resolve) }),
-      );
-      const problems: Problem[] = lintProblems.map((problem) => {
-        const location = problem.location[0];
-        const position = location ? getLineColLocation(location).start : { line: 0, col: 0 };
-        return {
-          file: relative(at.root, location ? location.source.absoluteRef : at.sourceRoot),
-          line: position.line,
-          column: position.col,
-          severity: problem.severity,
-          rule: problem.ruleId,
-          message: problem.message,
-        };
-      });
-      if (problems.some((problem) => problem.severity === 'error')) return { ok: false, problems, timings };
+      const problems = await timed(timings, 'lint', () => lintContract(at, config));
+      if (hasErrors(problems)) return { ok: false, problems, timings };
 
-      const document = await timed(timings, 'bundle', async () => {
-        const bundled = await bundle({
-          ref: at.sourceRoot,
-          config,
-          externalRefResolver: new BaseResolver(config.resolve),
-        });
-        const parsed = bundled.bundle.parsed as object;
-        await mkdir(at.distDir, { recursive: true });
-        await Promise.all([
-          writeAtomically(at.bundleJson, `${JSON.stringify(parsed, null, 2)}\n`),
-          writeAtomically(at.bundleYaml, stringifyYaml(parsed)),
-        ]);
-        return parsed;
+      const bundled = await timed(timings, 'bundle', async () => {
+        const result = await bundleContract(at, config);
+        if (result.document) await writeBundle(result.document, at);
+        return result;
       });
+      if (!bundled.document) return { ok: false, problems: [...problems, ...bundled.problems], timings };
+      const document = bundled.document;
       await Promise.all([
-        timed(timings, 'types', async () => {
-          await mkdir(dirname(at.typesFile), { recursive: true });
-          await writeAtomically(at.typesFile, await typesSource(document));
-        }),
+        timed(timings, 'types', () => writeTypes(document, at)),
         timed(timings, 'docs', async () => {
-          await mkdir(dirname(at.docsHtml), { recursive: true });
-          const temporary = `${at.docsHtml}.${process.pid}.tmp.html`;
-          const rendered = await renderDocs(at.bundleJson, temporary, at);
+          const rendered = await writeDocs(at);
           if (rendered.code !== 0) throw new Error(`the docs did not render: ${rendered.output.trim()}`);
-          await rename(temporary, at.docsHtml);
         }),
       ]);
       return { ok: true, problems, timings };
     },
   };
-}
-
-export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}:${problem.column}  ${problem.severity}  ${problem.message}  (${problem.rule})`;
 }

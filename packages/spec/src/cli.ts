@@ -1,14 +1,14 @@
 // `org-membership-spec <step>`: the contract build, as the root scripts run it
 // (`pnpm lint`, `bundle`, `generate`, `run docs`, `check`, `check:generated`).
-import { buildStages, check, checkGenerated, runStep, type BuildStep } from './build.js';
+import { buildSteps, check, checkGenerated, runStep, type BuildStep } from './build.js';
 
-const steps = buildStages.flat();
+const steps = buildSteps;
 const usage = `usage: org-membership-spec <command>
   lint              lint openapi/ (redocly.yaml rules)
   bundle            write dist/openapi.yaml and dist/openapi.json
   generate          write packages/types/src/openapi.d.ts from the bundle
   docs              render dist/docs/index.html from the bundle
-  check             all four: lint and bundle side by side, then generate and docs
+  check             all four: bundle, then docs (Redocly CLI) beside lint and generate
   check-generated   fail when the committed types differ from the contract`;
 
 async function main(command: string | undefined): Promise<number> {

@@ -159,10 +159,14 @@ export function jsonContent(content: DocumentedContent[]): DocumentedContent | u
   return content.find((entry) => isJson(entry.mediaType));
 }
 
-/** The value of the named example of response `status` (JSON content), or undefined. */
+/**
+ * The value of the named example of response `status`, or undefined: from its JSON content, else
+ * from its only other one (Cloud Controller's 429 is a JSON body sent as text/plain).
+ */
 export function exampleValue(operation: ContractOperation, status: number | string, name: string): unknown {
   const response = responseFor(operation, status);
-  return response && jsonContent(response.content)?.examples.find((example) => example.name === name)?.value;
+  const content = response && (jsonContent(response.content) ?? response.content[0]);
+  return content?.examples.find((example) => example.name === name)?.value;
 }
 
 /** The statuses of the documented successes (2xx), lowest first. */

@@ -1,5 +1,5 @@
-// The build's steps on a copy of the contract: what `pnpm bundle` writes is what the Redocly
-// CLI writes for each format.
+// The build's steps on a copy of the contract: what `pnpm bundle` writes in-process is what
+// the Redocly CLI writes for each format.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ describe('the bundle step', { timeout: 120_000 }, () => {
   });
   afterAll(() => rmSync(copy.root, { recursive: true, force: true }));
 
-  it('writes the JSON bundle byte for byte as `redocly bundle --ext json` does, and both are fresh after', async () => {
+  it('writes the JSON and YAML bundles byte for byte as `redocly bundle` does, and both are fresh after', async () => {
     expect(staleOutputs(copy)).toEqual([copy.bundleJson, copy.bundleYaml, copy.docsHtml]);
     const bundled = await runStep('bundle', copy);
     expect(bundled.code, bundled.output).toBe(0);
@@ -28,6 +28,14 @@ describe('the bundle step', { timeout: 120_000 }, () => {
     );
     expect(cli.code, cli.output).toBe(0);
     expect(readFileSync(copy.bundleJson, 'utf8')).toBe(readFileSync(reference, 'utf8'));
+    const referenceYaml = join(copy.root, 'reference.yaml');
+    const cliYaml = await redocly(
+      ['bundle', copy.sourceRoot, '--config', copy.redoclyConfig, '--output', referenceYaml],
+      copy,
+      'capture',
+    );
+    expect(cliYaml.code, cliYaml.output).toBe(0);
+    expect(readFileSync(copy.bundleYaml, 'utf8')).toBe(readFileSync(referenceYaml, 'utf8'));
     expect(staleOutputs(copy)).toEqual([copy.docsHtml]);
   });
 });

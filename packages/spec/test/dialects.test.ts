@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dialectForPath,
+  errorsForPath,
   exampleValue,
   listOperations,
   loadDocument,
@@ -28,7 +29,7 @@ describe('the dialect table', () => {
   it('names, for every kind of error, an example of that status on every operation of the API that documents it', () => {
     const missing: string[] = [];
     for (const operation of listOperations(document)) {
-      for (const [kind, ref] of Object.entries(operation.dialect!.errors)) {
+      for (const [kind, ref] of Object.entries(errorsForPath(operation.dialect!, operation.path))) {
         if (!responseFor(operation, ref.status)) continue;
         if (exampleValue(operation, ref.status, ref.example) === undefined)
           missing.push(`${operation.operationId} ${kind}: ${ref.status} ${ref.example}`);
@@ -45,6 +46,44 @@ describe('the dialect table', () => {
           response.headers.map((header) => header.name),
           `${operation.operationId} ${response.status}`,
         ).toContain(operation.dialect!.requestIdHeader);
+  });
+
+  it("gives a path the errors of its longest matching errorsByPathPrefix entry over the dialect's", () => {
+    const cloudController = dialects.find((dialect) => dialect.id === 'cloudController')!;
+    expect(errorsForPath(cloudController, '/v2/spaces/{guid}/developers').invalidPathParameter).toEqual({
+      status: 404,
+      example: 'SpaceNotFound',
+    });
+    expect(errorsForPath(cloudController, '/v2/organizations/{guid}/users').invalidPathParameter).toEqual({
+      status: 404,
+      example: 'OrganizationNotFound',
+    });
+    expect(errorsForPath(cloudController, '/v2/spaces/x/managers').missingToken).toEqual(
+      cloudController.errors.missingToken,
+    );
+    const table = (byPrefix: object) => ({
+      'x-api-dialects': [
+        {
+          id: 'a',
+          name: 'A',
+          pathPrefixes: ['/a/'],
+          requestIdHeader: 'X-Request-Id',
+          errorSchema: 'E',
+          errors: { invalidPathParameter: { status: 404, example: 'NotFound' } },
+          errorsByPathPrefix: byPrefix,
+          unknownRoute: { status: 404, body: {} },
+        },
+      ],
+    });
+    const [nested] = readApiDialects(
+      table({ '/a/b/': { invalidPathParameter: { status: 404, example: 'BNotFound' } } }),
+    );
+    expect(errorsForPath(nested!, '/a/b/1').invalidPathParameter?.example).toBe('BNotFound');
+    expect(errorsForPath(nested!, '/a/c/1').invalidPathParameter?.example).toBe('NotFound');
+    expect(() => readApiDialects(table({ '/z/': {} }))).toThrow(/outside the dialect's pathPrefixes/);
+    expect(() => readApiDialects(table({ '/a/b/': { bogus: { status: 1, example: 'x' } } }))).toThrow(
+      /unknown error kind/,
+    );
   });
 
   it('finds the dialect of a request path, with or without the server base path', () => {

@@ -45,7 +45,7 @@ describe('listOperations', () => {
       'UsernameWithOrigin',
     ]);
     expect(jsonContent(put.requestBody!.content)?.examples[0]?.value).toEqual({ username: 'user@example.com' });
-    expect(put.responses.map((r) => r.status)).toEqual(['201', '400', '401', '403', '404', '429', '503']);
+    expect(put.responses.map((r) => r.status)).toEqual(['201', '400', '401', '403', '404', '429', '500', '503']);
     const created = responseFor(put, 201)!;
     expect(created.headers.find((h) => h.name === 'X-VCAP-Request-ID')).toMatchObject({ required: true });
     expect(created.content.map((c) => c.mediaType)).toEqual(['application/json']);
