@@ -17,7 +17,14 @@ const usage = `Usage: org-membership-server [options]   (npm run server -- …)
   --fsync-every-commit            survive power cuts too, at a lower write rate (env FSYNC_EVERY_COMMIT=1)
   --delete-response 200|204       DELETE success (env DELETE_RESPONSE, default 204)
   --member-rate-limit N/MS        member API limit per token (env MEMBER_RATE_LIMIT, default 1000/60000)
-  --cf-rate-limit N/MS            Cloud Controller limit per token (env CF_RATE_LIMIT, default off)
+  --cf-rate-limit N/MS            Cloud Controller general limit per user, admins not counted
+                                  (env CF_RATE_LIMIT, default off; 429 CF-RateLimitExceeded)
+  --cf-unauthenticated-rate-limit N/MS
+                                  per client address without a user token (env
+                                  CF_UNAUTHENTICATED_RATE_LIMIT, default --cf-rate-limit;
+                                  429 CF-IPBasedRateLimitExceeded)
+  --cf-v2-rate-limit N/MS         every /v2 request but /v2/info, admins included (env
+                                  CF_V2_RATE_LIMIT, default off; 429 CF-RateLimitV2APIExceeded)
   --disable-feature-flag NAME     set_roles_by_username or unset_roles_by_username (repeatable)
   --user-directory-unavailable    every username lookup answers 503 UaaUnavailable
   --headers-timeout MS            request head deadline (env HEADERS_TIMEOUT_MS, default 20000)
@@ -64,6 +71,8 @@ try {
       'delete-response': { type: 'string' },
       'member-rate-limit': { type: 'string' },
       'cf-rate-limit': { type: 'string' },
+      'cf-unauthenticated-rate-limit': { type: 'string' },
+      'cf-v2-rate-limit': { type: 'string' },
       'disable-feature-flag': { type: 'string', multiple: true },
       'user-directory-unavailable': { type: 'boolean' },
       'headers-timeout': { type: 'string' },
@@ -119,6 +128,11 @@ try {
     deleteSuccessStatus: deleteResponse === '200' ? 200 : 204,
     memberRateLimit: rateLimit(parsed['member-rate-limit'] ?? env['MEMBER_RATE_LIMIT'], '--member-rate-limit'),
     cloudControllerRateLimit: rateLimit(parsed['cf-rate-limit'] ?? env['CF_RATE_LIMIT'], '--cf-rate-limit'),
+    cloudControllerUnauthenticatedRateLimit: rateLimit(
+      parsed['cf-unauthenticated-rate-limit'] ?? env['CF_UNAUTHENTICATED_RATE_LIMIT'],
+      '--cf-unauthenticated-rate-limit',
+    ),
+    cloudControllerV2RateLimit: rateLimit(parsed['cf-v2-rate-limit'] ?? env['CF_V2_RATE_LIMIT'], '--cf-v2-rate-limit'),
     featureFlags,
     userDirectoryAvailable: !parsed['user-directory-unavailable'],
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),

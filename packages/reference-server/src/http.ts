@@ -99,12 +99,18 @@ export function memberRequestId(req: IncomingMessage): string {
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
 }
 
-export function sendJson(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: unknown,
+  contentType = JSON_CONTENT_TYPE,
+): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
-    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);

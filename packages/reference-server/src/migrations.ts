@@ -84,6 +84,15 @@ const MIGRATIONS: readonly Migration[] = [
   `,
   // Username lookups list origins in insertion order: this index serves that order without a sort.
   (d) => `CREATE INDEX users_by_username ON users (${d.usernameIndexColumns});`,
+  // Users UAA knows but Cloud Controller has no record of, and the space resource's fields.
+  () => `
+  ALTER TABLE users ADD COLUMN cloud_controller_record INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE spaces ADD COLUMN allow_ssh INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE spaces ADD COLUMN space_quota_definition_guid TEXT;
+  ALTER TABLE spaces ADD COLUMN isolation_segment_guid TEXT;
+  ALTER TABLE spaces ADD COLUMN created_at TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z';
+  ALTER TABLE spaces ADD COLUMN updated_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

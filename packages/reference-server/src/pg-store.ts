@@ -12,8 +12,10 @@ import {
   type OrgRole,
   type Organization,
   type OrganizationStatus,
+  type GrantSpaceRoleResult,
   type RevokeResult,
   type RoleEvent,
+  type Space,
   type SpaceRole,
   type Store,
 } from './store.js';
@@ -60,6 +62,17 @@ function describe(error: unknown): string {
 const hasNul = (...values: string[]): boolean => values.some((value) => value.includes('\0'));
 const auditText = (value: string | undefined): string | null =>
   value === undefined ? null : value.replace(/\0/g, '\uFFFD');
+
+interface SpaceRow {
+  guid: string;
+  organization_guid: string;
+  name: string;
+  allow_ssh: number;
+  space_quota_definition_guid: string | null;
+  isolation_segment_guid: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
 
 interface OrganizationRow {
   guid: string;
@@ -249,8 +262,103 @@ export class PgStore implements Store {
     await setFeatureFlag(this.#pool, flag, enabled);
   }
 
+  async findSpace(guid: string): Promise<Space | undefined> {
+    if (hasNul(guid)) return undefined;
+    const { rows } = await this.#pool.query<SpaceRow>({
+      name: 'space',
+      text: 'SELECT * FROM spaces WHERE guid = $1',
+      values: [guid],
+    });
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      guid: row.guid,
+      organizationGuid: row.organization_guid,
+      name: row.name,
+      allowSsh: row.allow_ssh !== 0,
+      spaceQuotaDefinitionGuid: row.space_quota_definition_guid,
+      isolationSegmentGuid: row.isolation_segment_guid,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async hasSpaceRole(spaceGuid: string, userId: string, role: SpaceRole): Promise<boolean> {
+    if (hasNul(spaceGuid, userId)) return false;
+    const { rowCount } = await this.#pool.query({
+      name: 'has-space-role',
+      text: 'SELECT 1 FROM space_roles WHERE space_guid = $1 AND user_id = $2 AND role = $3',
+      values: [spaceGuid, userId, role],
+    });
+    return (rowCount ?? 0) > 0;
+  }
+
+  async hasCloudControllerRecord(userId: string): Promise<boolean> {
+    if (hasNul(userId)) return false;
+    const { rowCount } = await this.#pool.query({
+      name: 'cloud-controller-record',
+      text: 'SELECT 1 FROM users WHERE id = $1 AND cloud_controller_record = 1',
+      values: [userId],
+    });
+    return (rowCount ?? 0) > 0;
+  }
+
+  // A space role change is serialised with the changes of the space's organization and the
+  // user, so that it cannot cross a recursive removal of the user from that organization.
+  async grantSpaceRole(
+    spaceGuid: string,
+    userId: string,
+    role: SpaceRole,
+    context: ChangeContext,
+  ): Promise<GrantSpaceRoleResult> {
+    const space = await this.findSpace(spaceGuid);
+    if (!space || hasNul(userId)) return { ok: false, reason: 'not_in_organization' };
+    return this.#change(space.organizationGuid, userId, async (client): Promise<GrantSpaceRoleResult> => {
+      const member = await client.query(
+        "SELECT 1 FROM org_roles WHERE organization_guid = $1 AND user_id = $2 AND role = 'users'",
+        [space.organizationGuid, userId],
+      );
+      if ((member.rowCount ?? 0) === 0) return { ok: false, reason: 'not_in_organization' };
+      const granted = await client.query(
+        'INSERT INTO space_roles (space_guid, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [spaceGuid, userId, role],
+      );
+      if ((granted.rowCount ?? 0) > 0) {
+        await this.#record(client, 'space_role_add', space.organizationGuid, userId, `${spaceGuid}/${role}`, context);
+      }
+      return { ok: true };
+    });
+  }
+
+  async revokeSpaceRole(spaceGuid: string, userId: string, role: SpaceRole, context: ChangeContext): Promise<void> {
+    const space = await this.findSpace(spaceGuid);
+    if (!space || hasNul(userId)) return;
+    await this.#change(space.organizationGuid, userId, async (client) => {
+      const revoked = await client.query(
+        'DELETE FROM space_roles WHERE space_guid = $1 AND user_id = $2 AND role = $3',
+        [spaceGuid, userId, role],
+      );
+      if ((revoked.rowCount ?? 0) > 0) {
+        await this.#record(
+          client,
+          'space_role_remove',
+          space.organizationGuid,
+          userId,
+          `${spaceGuid}/${role}`,
+          context,
+        );
+      }
+    });
+  }
+
   grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
     return this.#change(organizationGuid, userId, async (client) => {
+      // As Cloud Controller, which creates its record of a user on the first association.
+      await client.query({
+        name: 'create-cloud-controller-record',
+        text: 'UPDATE users SET cloud_controller_record = 1 WHERE id = $1 AND cloud_controller_record = 0',
+        values: [userId],
+      });
       // The change and its audit record in one statement (one round trip).
       await client.query({
         name: 'grant-org-role',
@@ -387,7 +495,8 @@ export class PgStore implements Store {
       await client.query(
         `INSERT INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
            default_isolation_segment_guid, created_at, updated_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])`,
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+         ON CONFLICT DO NOTHING`,
         columns(
           dataset.organizations,
           (o) => o.guid,
@@ -402,14 +511,16 @@ export class PgStore implements Store {
       );
       // WITH ORDINALITY: the users' identity column follows the dataset's order.
       await client.query(
-        `INSERT INTO users (id, username, origin)
-         SELECT id, username, origin FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(id, username, origin, n)
-         ORDER BY n`,
+        `INSERT INTO users (id, username, origin, cloud_controller_record)
+         SELECT id, username, origin, record FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+           WITH ORDINALITY AS u(id, username, origin, record, n)
+         ORDER BY n ON CONFLICT DO NOTHING`,
         columns(
           dataset.users,
           (u) => u.id,
           (u) => u.username,
           (u) => u.origin,
+          (u) => (u.cloudControllerRecord === false ? 0 : 1),
         ),
       );
       await client.query(
@@ -423,16 +534,24 @@ export class PgStore implements Store {
         ),
       );
       await client.query(
-        'INSERT INTO spaces (guid, organization_guid, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+        `INSERT INTO spaces (guid, organization_guid, name, allow_ssh, space_quota_definition_guid,
+           isolation_segment_guid, created_at, updated_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
+         ON CONFLICT DO NOTHING`,
         columns(
           dataset.spaces,
           (s) => s.guid,
           (s) => s.organizationGuid,
           (s) => s.name,
+          (s) => (s.allowSsh ? 1 : 0),
+          (s) => s.spaceQuotaDefinitionGuid,
+          (s) => s.isolationSegmentGuid,
+          (s) => s.createdAt,
+          (s) => s.updatedAt,
         ),
       );
       await client.query(
-        'INSERT INTO space_roles (space_guid, user_id, role) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+        'INSERT INTO space_roles (space_guid, user_id, role) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING',
         columns(
           dataset.spaceRoles,
           (g) => g.spaceGuid,
@@ -444,7 +563,7 @@ export class PgStore implements Store {
         await setFeatureFlag(client, flag as FeatureFlag, enabled);
       }
       await client.query(
-        'INSERT INTO members (organization_id, user_id) SELECT * FROM unnest($1::text[], $2::text[])',
+        'INSERT INTO members (organization_id, user_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
         columns(
           dataset.members,
           (m) => m.organizationId,

@@ -39,3 +39,134 @@ export class RateLimiter {
     }
   }
 }
+
+/** One limiter's state for a request, as Cloud Controller's middleware reports it in headers. */
+export interface CountedRequest {
+  allowed: boolean;
+  limit: number;
+  /** Cloud Controller's estimate: the fraction left, rounded down to tenths, times the limit. */
+  remaining: number;
+  /** When the window ends, in seconds since the Unix epoch. */
+  resetEpochSeconds: number;
+}
+
+/**
+ * Cloud Controller's request counter (middleware/base_rate_limiter.rb): a fixed window per
+ * key that starts with the key's first request; a request over the limit is refused and
+ * not counted.
+ */
+export class RequestCounter {
+  readonly #windows = new Map<string, { validUntil: number; count: number }>();
+  #lastSweep = Date.now();
+
+  constructor(readonly windowMs: number) {
+    if (!(windowMs > 0)) throw new Error('rate limit needs windowMs > 0');
+  }
+
+  count(key: string, limit: number, now = Date.now()): CountedRequest {
+    this.#sweep(now);
+    let window = this.#windows.get(key);
+    if (!window || window.validUntil < now) {
+      window = { validUntil: now + this.windowMs, count: 0 };
+      this.#windows.set(key, window);
+    }
+    const next = window.count + 1;
+    const allowed = next <= limit;
+    if (allowed) window.count = next;
+    const fraction = limit > 0 ? Math.floor(((limit - next) / limit) * 10) / 10 : 0;
+    return {
+      allowed,
+      limit,
+      remaining: Math.max(0, Math.trunc(fraction * limit)),
+      resetEpochSeconds: Math.floor(window.validUntil / 1000),
+    };
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < this.windowMs) return;
+    this.#lastSweep = now;
+    for (const [key, window] of this.#windows) if (window.validUntil < now) this.#windows.delete(key);
+  }
+}
+
+export interface CloudControllerRateLimits {
+  /** Requests per window per user (the general limit; admins are not counted). */
+  general?: RateLimit;
+  /** Requests per window per client address without a user token. Default: the general limit. */
+  unauthenticated?: RateLimit;
+  /** Requests per window to /v2 (except /v2/info) per user or address; admins get `adminRequests`. */
+  v2Api?: RateLimit & { adminRequests?: number };
+}
+
+export type RateLimitOutcome =
+  | { allowed: true; headers: Record<string, string> }
+  | {
+      allowed: false;
+      headers: Record<string, string>;
+      error: 'RateLimitExceeded' | 'IPBasedRateLimitExceeded' | 'RateLimitV2APIExceeded';
+    };
+
+function limitHeaders(counted: CountedRequest, suffix: string): Record<string, string> {
+  return {
+    [`X-RateLimit-Limit${suffix}`]: String(counted.limit),
+    [`X-RateLimit-Reset${suffix}`]: String(counted.resetEpochSeconds),
+    [`X-RateLimit-Remaining${suffix}`]: String(counted.remaining),
+  };
+}
+
+/**
+ * Cloud Controller's two rate limiting middlewares, in their order: the general limiter
+ * (per user, or per address for requests without a user token; admins skipped; /v2/info
+ * skipped), then the V2 API limiter (every /v2 request but /v2/info, admins included). Both
+ * are off unless configured. A refusal's Retry-After is the reset time, as Cloud Controller
+ * sends it.
+ */
+export class CloudControllerRateLimiter {
+  readonly #general: RequestCounter | undefined;
+  readonly #unauthenticated: RequestCounter | undefined;
+  readonly #v2: RequestCounter | undefined;
+
+  constructor(readonly limits: CloudControllerRateLimits) {
+    const unauthenticated = limits.unauthenticated ?? limits.general;
+    for (const limit of [limits.general, unauthenticated, limits.v2Api]) {
+      if (limit && !(limit.requests > 0 && limit.windowMs > 0))
+        throw new Error('rate limit needs requests > 0 and windowMs > 0');
+    }
+    this.#general = limits.general && new RequestCounter(limits.general.windowMs);
+    this.#unauthenticated = unauthenticated && new RequestCounter(unauthenticated.windowMs);
+    this.#v2 = limits.v2Api && new RequestCounter(limits.v2Api.windowMs);
+  }
+
+  /** `userId`: the subject of a valid token (undefined without one, or with an invalid one). */
+  take(path: string, userId: string | undefined, isAdmin: boolean, address: string): RateLimitOutcome {
+    const headers: Record<string, string> = {};
+    if (path === '/v2/info') return { allowed: true, headers };
+    const key = userId !== undefined ? `user:${userId}` : `address:${address}`;
+    const general = userId !== undefined ? this.limits.general : (this.limits.unauthenticated ?? this.limits.general);
+    const generalCounter = userId !== undefined ? this.#general : this.#unauthenticated;
+    if (general && generalCounter && !isAdmin) {
+      const counted = generalCounter.count(key, general.requests);
+      Object.assign(headers, limitHeaders(counted, ''));
+      if (!counted.allowed) {
+        return {
+          allowed: false,
+          headers: { ...headers, 'Retry-After': String(counted.resetEpochSeconds) },
+          error: userId !== undefined ? 'RateLimitExceeded' : 'IPBasedRateLimitExceeded',
+        };
+      }
+    }
+    const v2 = this.limits.v2Api;
+    if (v2 && this.#v2 && path.startsWith('/v2/')) {
+      const counted = this.#v2.count(key, isAdmin ? (v2.adminRequests ?? v2.requests) : v2.requests);
+      Object.assign(headers, limitHeaders(counted, '-V2-API'));
+      if (!counted.allowed) {
+        return {
+          allowed: false,
+          headers: { ...headers, 'Retry-After': String(counted.resetEpochSeconds) },
+          error: 'RateLimitV2APIExceeded',
+        };
+      }
+    }
+    return { allowed: true, headers };
+  }
+}

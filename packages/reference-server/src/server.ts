@@ -1,5 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { cfErrors, handleRoleRequest, sendCfError, type Authentication } from './cloud-controller.js';
+import {
+  cfErrorBody,
+  cfErrors,
+  handleRoleRequest,
+  sendCfError,
+  type Authentication,
+  type RoleTarget,
+} from './cloud-controller.js';
 import { guardConnections } from './connections.js';
 import { fixtures } from './fixtures.js';
 import type { ApiDialect } from '@org-membership-api/spec';
@@ -14,9 +21,9 @@ import {
   vcapRequestId,
 } from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
-import { RateLimiter, type RateLimit } from './rate-limit.js';
+import { CloudControllerRateLimiter, RateLimiter, type RateLimit, type RateLimitOutcome } from './rate-limit.js';
 import { openStore } from './open-store.js';
-import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type Store } from './store.js';
+import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type SpaceRole, type Store } from './store.js';
 import {
   InvalidTokenError,
   TokenKeysUnavailableError,
@@ -38,8 +45,12 @@ export interface ServerOptions extends TokenKeyOptions {
   fsyncEveryCommit?: boolean;
   /** Per token (or per client address without a valid token). Default 1000 per minute. */
   memberRateLimit?: RateLimit;
-  /** Off unless set, as in Cloud Controller. */
+  /** General limit per user (admins are not counted). Off unless set, as in Cloud Controller. */
   cloudControllerRateLimit?: RateLimit;
+  /** Limit per client address of requests without a user token. Default: cloudControllerRateLimit. */
+  cloudControllerUnauthenticatedRateLimit?: RateLimit;
+  /** Limit of /v2 requests (all but /v2/info) per user or address; off unless set. */
+  cloudControllerV2RateLimit?: RateLimit & { adminRequests?: number };
   /** DELETE success: 204 with no body (current releases, default) or 200 with the organization (2015 releases). */
   deleteSuccessStatus?: 200 | 204;
   /** Feature flag values written at start (overriding the stored ones). */
@@ -72,7 +83,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const ROLE_PATH = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)$/;
+const ORG_ROLE_PATH = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)(\/remove)?$/;
+const SPACE_ROLE_PATH = /^\/v2\/spaces\/([^/]+)\/(developers|managers|auditors)(\/remove)?$/;
 // Also under the base path of the contract's server URL (https://api.aerospike.com/v1), as the mock.
 const MEMBER_PATH = /^(?:\/v1)?\/organization\/members\/([^/]+)$/;
 
@@ -83,6 +95,7 @@ const maxDrainBytes = 16 * 1024 * 1024;
 
 function allowedMethods(path: string): string {
   if (MEMBER_PATH.test(path)) return 'DELETE';
+  if (path.endsWith('/remove')) return 'POST';
   return 'PUT, DELETE';
 }
 
@@ -114,6 +127,62 @@ async function authenticate(
   }
 }
 
+/** A 429 as Cloud Controller's rate limiter middleware sends it: the JSON error as text/plain. */
+function sendRateLimited(
+  res: ServerResponse,
+  requestId: string,
+  outcome: Extract<RateLimitOutcome, { allowed: false }>,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const failure =
+    outcome.error === 'RateLimitExceeded'
+      ? cfErrors.rateLimitExceeded()
+      : outcome.error === 'IPBasedRateLimitExceeded'
+        ? cfErrors.ipBasedRateLimitExceeded()
+        : cfErrors.rateLimitV2ApiExceeded();
+  const text = cfErrorBody(failure);
+  res.writeHead(429, {
+    'X-VCAP-Request-ID': requestId,
+    ...outcome.headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/**
+ * The contract's answer to a path that is no operation (the dialect's `unknownRoute`). The
+ * member API answers in its current form: the Problem Details of the documented older body.
+ */
+function sendUnknownRoute(res: ServerResponse, headers: Record<string, string>, dialect: ApiDialect, path?: string) {
+  const { status, body } = dialect.unknownRoute;
+  if (isCloudController(dialect)) return sendJson(res, status, headers, body);
+  const { code, message } = body as { code: string; message: string };
+  sendMemberError(res, headers, { status, code, message }, path);
+}
+
+/** The role a by-username route changes, or undefined for other routes and methods. */
+function roleRoute(
+  method: string | undefined,
+  url: URL,
+): { guid: string; target: RoleTarget; action: 'associate' | 'remove'; viaDelete: boolean } | undefined {
+  const org = ORG_ROLE_PATH.exec(url.pathname);
+  const space = org ? undefined : SPACE_ROLE_PATH.exec(url.pathname);
+  const match = org ?? space;
+  if (!match) return undefined;
+  const viaPost = match[3] !== undefined;
+  if (viaPost ? method !== 'POST' : method !== 'PUT' && method !== 'DELETE') return undefined;
+  const target: RoleTarget = org
+    ? { kind: 'organization', role: match[2] as OrgRole }
+    : { kind: 'space', role: match[2] as SpaceRole };
+  return {
+    guid: decodeSegment(match[1]!),
+    target,
+    action: method === 'PUT' ? 'associate' : 'remove',
+    viaDelete: method === 'DELETE',
+  };
+}
+
 function rateLimitKey(req: IncomingMessage, authentication: Authentication): string {
   if (authentication.kind === 'valid' && authentication.token.userId) return `user:${authentication.token.userId}`;
   return `address:${req.socket.remoteAddress ?? 'unknown'}`;
@@ -128,9 +197,17 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     store,
     maxBodyBytes,
     deleteSuccessStatus: options.deleteSuccessStatus ?? 204,
-    rateLimiter: options.cloudControllerRateLimit ? new RateLimiter(options.cloudControllerRateLimit) : undefined,
     userDirectoryAvailable: () => directoryAvailable,
   } as const;
+  const cloudControllerLimits = {
+    general: options.cloudControllerRateLimit,
+    unauthenticated: options.cloudControllerUnauthenticatedRateLimit,
+    v2Api: options.cloudControllerV2RateLimit,
+  };
+  const cloudControllerRateLimiter =
+    cloudControllerLimits.general || cloudControllerLimits.unauthenticated || cloudControllerLimits.v2Api
+      ? new CloudControllerRateLimiter(cloudControllerLimits)
+      : undefined;
   const members = {
     store,
     maxBodyBytes,
@@ -161,27 +238,32 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       else sendMemberError(res, headers, memberErrors.malformedRequest());
       return;
     }
-    if (!url) {
-      sendJson(res, dialect.unknownRoute.status, headers, dialect.unknownRoute.body);
-      return;
-    }
+    if (!url) return sendUnknownRoute(res, headers, dialect);
 
-    const roleMatch = ROLE_PATH.exec(url.pathname);
-    if (roleMatch && (req.method === 'PUT' || req.method === 'DELETE')) {
+    if (isCloudController(dialect)) {
+      // Cloud Controller authenticates every request before its rate limiters count it.
       const authentication = await authenticate(req, verifier, cloudControllerTokens, log);
-      await handleRoleRequest(cloudController, {
-        req,
-        res,
-        headers,
-        requestId,
-        method: req.method,
-        organizationGuid: decodeSegment(roleMatch[1]!),
-        role: roleMatch[2] as OrgRole,
-        recursive: req.method === 'DELETE' && roleMatch[2] === 'users' && url.searchParams.get('recursive') === 'true',
-        authentication,
-        rateLimitKey: rateLimitKey(req, authentication),
-        body,
-      });
+      if (cloudControllerRateLimiter) {
+        const token = authentication.kind === 'valid' ? authentication.token : undefined;
+        const outcome = cloudControllerRateLimiter.take(
+          url.pathname,
+          token?.userId,
+          token !== undefined &&
+            (token.scopes.has('cloud_controller.admin') || token.scopes.has('cloud_controller.admin_read_only')),
+          req.socket.remoteAddress ?? 'unknown',
+        );
+        if (!outcome.allowed) return sendRateLimited(res, requestId, outcome);
+        Object.assign(headers, outcome.headers);
+      }
+      const route = roleRoute(req.method, url);
+      if (!route) return sendUnknownRoute(res, headers, dialect, url.pathname);
+      // Rack keeps the last of repeated query parameters; only exactly "true" counts.
+      const recursive =
+        route.action === 'remove' &&
+        route.target.kind === 'organization' &&
+        route.target.role === 'users' &&
+        url.searchParams.getAll('recursive').at(-1) === 'true';
+      await handleRoleRequest(cloudController, { res, headers, requestId, ...route, recursive, authentication, body });
       return;
     }
     const memberMatch = MEMBER_PATH.exec(url.pathname);
@@ -191,6 +273,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
         res,
         headers,
         requestId,
+        path: url.pathname,
         userId: decodeSegment(memberMatch[1]!),
         authentication,
         rateLimitKey: rateLimitKey(req, authentication),
@@ -198,7 +281,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       });
       return;
     }
-    sendJson(res, dialect.unknownRoute.status, headers, dialect.unknownRoute.body);
+    sendUnknownRoute(res, headers, dialect, url.pathname);
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -209,7 +292,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     const headers = { [dialect.requestIdHeader]: requestId, 'X-Content-Type-Options': 'nosniff' };
     route(req, res, url, dialect, headers, requestId).catch((error: unknown) => {
       log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (isCloudController(dialect)) sendCfError(res, headers, cfErrors.serviceUnavailable());
+      if (isCloudController(dialect)) sendCfError(res, headers, cfErrors.serverError());
       else sendMemberError(res, headers, memberErrors.internal());
     });
   };

@@ -11,7 +11,9 @@ import type {
   Organization,
   OrganizationStatus,
   RevokeResult,
+  GrantSpaceRoleResult,
   RoleEvent,
+  Space,
   SpaceRole,
   Store,
 } from './store.js';
@@ -24,6 +26,17 @@ interface OrganizationRow {
   quota_definition_guid: string;
   billing_enabled: number;
   default_isolation_segment_guid: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+interface SpaceRow {
+  guid: string;
+  organization_guid: string;
+  name: string;
+  allow_ssh: number;
+  space_quota_definition_guid: string | null;
+  isolation_segment_guid: string | null;
   created_at: string;
   updated_at: string | null;
 }
@@ -131,6 +144,19 @@ export class SqliteStore implements Store {
       organization: db.prepare<[string], OrganizationRow>('SELECT * FROM organizations WHERE guid = ?'),
       hasOrgRole: db.prepare<[string, string, string], { one: number }>(
         'SELECT 1 AS one FROM org_roles WHERE organization_guid = ? AND user_id = ? AND role = ?',
+      ),
+      space: db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE guid = ?'),
+      hasSpaceRole: db.prepare<[string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM space_roles WHERE space_guid = ? AND user_id = ? AND role = ?',
+      ),
+      cloudControllerRecord: db.prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM users WHERE id = ? AND cloud_controller_record = 1',
+      ),
+      createCloudControllerRecord: db.prepare<[string]>(
+        'UPDATE users SET cloud_controller_record = 1 WHERE id = ? AND cloud_controller_record = 0',
+      ),
+      grantSpaceRole: db.prepare<[string, string, string]>(
+        'INSERT OR IGNORE INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)',
       ),
       featureFlag: db.prepare<[string], { enabled: number }>('SELECT enabled FROM feature_flags WHERE name = ?'),
       setFeatureFlag: db.prepare<[string, number]>(
@@ -261,8 +287,60 @@ export class SqliteStore implements Store {
 
   grantOrgRole(organizationGuid: string, userId: string, role: OrgRole, context: ChangeContext): Promise<void> {
     return this.#change(() => {
+      // As Cloud Controller, which creates its record of a user on the first association.
+      this.#statements.createCloudControllerRecord.run(userId);
       const { changes } = this.#statements.grantOrgRole.run(organizationGuid, userId, role);
       if (changes > 0) this.#record('org_role_add', organizationGuid, userId, role, context);
+    });
+  }
+
+  async findSpace(guid: string): Promise<Space | undefined> {
+    const row = this.#statements.space.get(guid);
+    if (!row) return undefined;
+    return {
+      guid: row.guid,
+      organizationGuid: row.organization_guid,
+      name: row.name,
+      allowSsh: row.allow_ssh !== 0,
+      spaceQuotaDefinitionGuid: row.space_quota_definition_guid,
+      isolationSegmentGuid: row.isolation_segment_guid,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async hasSpaceRole(spaceGuid: string, userId: string, role: SpaceRole): Promise<boolean> {
+    return this.#statements.hasSpaceRole.get(spaceGuid, userId, role) !== undefined;
+  }
+
+  async hasCloudControllerRecord(userId: string): Promise<boolean> {
+    return this.#statements.cloudControllerRecord.get(userId) !== undefined;
+  }
+
+  grantSpaceRole(
+    spaceGuid: string,
+    userId: string,
+    role: SpaceRole,
+    context: ChangeContext,
+  ): Promise<GrantSpaceRoleResult> {
+    return this.#change((): GrantSpaceRoleResult => {
+      const space = this.#statements.space.get(spaceGuid);
+      if (!space || !this.#statements.hasOrgRole.get(space.organization_guid, userId, 'users')) {
+        return { ok: false, reason: 'not_in_organization' };
+      }
+      const { changes } = this.#statements.grantSpaceRole.run(spaceGuid, userId, role);
+      if (changes > 0) this.#record('space_role_add', space.organization_guid, userId, `${spaceGuid}/${role}`, context);
+      return { ok: true };
+    });
+  }
+
+  revokeSpaceRole(spaceGuid: string, userId: string, role: SpaceRole, context: ChangeContext): Promise<void> {
+    return this.#change(() => {
+      const space = this.#statements.space.get(spaceGuid);
+      const { changes } = this.#statements.revokeSpaceRole.run(spaceGuid, userId, role);
+      if (changes > 0 && space) {
+        this.#record('space_role_remove', space.organization_guid, userId, `${spaceGuid}/${role}`, context);
+      }
     });
   }
 
@@ -352,7 +430,7 @@ export class SqliteStore implements Store {
         const already = db.prepare('SELECT 1 FROM loaded_datasets WHERE name = ?').get(name);
         if (already) return false;
         const insertOrg = db.prepare(
-          `INSERT INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
+          `INSERT OR IGNORE INTO organizations (guid, name, status, quota_definition_guid, billing_enabled,
            default_isolation_segment_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const org of dataset.organizations) {
@@ -367,19 +445,39 @@ export class SqliteStore implements Store {
             org.updatedAt,
           );
         }
-        const insertUser = db.prepare('INSERT INTO users (id, username, origin) VALUES (?, ?, ?)');
-        for (const user of dataset.users) insertUser.run(user.id, user.username, user.origin);
+        const insertUser = db.prepare(
+          'INSERT OR IGNORE INTO users (id, username, origin, cloud_controller_record) VALUES (?, ?, ?, ?)',
+        );
+        for (const user of dataset.users) {
+          insertUser.run(user.id, user.username, user.origin, user.cloudControllerRecord === false ? 0 : 1);
+        }
         for (const grant of dataset.orgRoles) {
           this.#statements.grantOrgRole.run(grant.organizationGuid, grant.userId, grant.role);
         }
-        const insertSpace = db.prepare('INSERT INTO spaces (guid, organization_guid, name) VALUES (?, ?, ?)');
-        for (const space of dataset.spaces) insertSpace.run(space.guid, space.organizationGuid, space.name);
-        const insertSpaceRole = db.prepare('INSERT INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)');
+        const insertSpace = db.prepare(
+          `INSERT OR IGNORE INTO spaces (guid, organization_guid, name, allow_ssh, space_quota_definition_guid,
+           isolation_segment_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        for (const space of dataset.spaces) {
+          insertSpace.run(
+            space.guid,
+            space.organizationGuid,
+            space.name,
+            space.allowSsh ? 1 : 0,
+            space.spaceQuotaDefinitionGuid,
+            space.isolationSegmentGuid,
+            space.createdAt,
+            space.updatedAt,
+          );
+        }
+        const insertSpaceRole = db.prepare(
+          'INSERT OR IGNORE INTO space_roles (space_guid, user_id, role) VALUES (?, ?, ?)',
+        );
         for (const grant of dataset.spaceRoles) insertSpaceRole.run(grant.spaceGuid, grant.userId, grant.role);
         for (const [flag, enabled] of Object.entries(dataset.featureFlags)) {
           this.#statements.setFeatureFlag.run(flag, enabled ? 1 : 0);
         }
-        const insertMember = db.prepare('INSERT INTO members (organization_id, user_id) VALUES (?, ?)');
+        const insertMember = db.prepare('INSERT OR IGNORE INTO members (organization_id, user_id) VALUES (?, ?)');
         for (const member of dataset.members) insertMember.run(member.organizationId, member.userId);
         db.prepare('INSERT INTO loaded_datasets (name, loaded_at) VALUES (?, ?)').run(name, now());
         return true;

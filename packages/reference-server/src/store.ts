@@ -42,16 +42,26 @@ export interface DirectoryUser {
   origin: string;
 }
 
+/** A user as a dataset names it: `cloudControllerRecord: false` is known to UAA only (default true). */
+export interface DatasetUser extends DirectoryUser {
+  cloudControllerRecord?: boolean;
+}
+
 export interface Space {
   guid: string;
   organizationGuid: string;
   name: string;
+  allowSsh: boolean;
+  spaceQuotaDefinitionGuid: string | null;
+  isolationSegmentGuid: string | null;
+  createdAt: string;
+  updatedAt: string | null;
 }
 
 /** Everything a dataset load can create; used for fixtures. */
 export interface Dataset {
   organizations: Organization[];
-  users: DirectoryUser[];
+  users: DatasetUser[];
   orgRoles: Array<{ organizationGuid: string; userId: string; role: OrgRole }>;
   spaces: Space[];
   spaceRoles: Array<{ spaceGuid: string; userId: string; role: SpaceRole }>;
@@ -67,7 +77,7 @@ export interface ChangeContext {
 
 export interface RoleEvent {
   sequence: number;
-  type: 'org_role_add' | 'org_role_remove' | 'space_role_remove' | 'member_remove';
+  type: 'org_role_add' | 'org_role_remove' | 'space_role_add' | 'space_role_remove' | 'member_remove';
   organizationGuid: string;
   userId: string;
   role: string | null;
@@ -77,6 +87,8 @@ export interface RoleEvent {
 
 export type RevokeResult = { ok: true } | { ok: false; reason: 'association_not_empty' };
 
+export type GrantSpaceRoleResult = { ok: true } | { ok: false; reason: 'not_in_organization' };
+
 /**
  * Storage of the reference server. A change (grant, revoke, remove) resolves only once it is
  * committed: the handlers answer the client when it resolves, so nothing acknowledged is lost.
@@ -85,6 +97,13 @@ export interface Store {
   findUsersByUsername(username: string): Promise<DirectoryUser[]>;
   findOrganization(guid: string): Promise<Organization | undefined>;
   hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean>;
+  findSpace(guid: string): Promise<Space | undefined>;
+  hasSpaceRole(spaceGuid: string, userId: string, role: SpaceRole): Promise<boolean>;
+  /**
+   * Whether Cloud Controller has its own record of the user (UAA may know users it has
+   * none of). Granting any role creates the record.
+   */
+  hasCloudControllerRecord(userId: string): Promise<boolean>;
   getFeatureFlag(flag: FeatureFlag): Promise<boolean>;
   setFeatureFlag(flag: FeatureFlag, enabled: boolean): Promise<void>;
   /** Idempotent: granting a role the user holds is a success. */
@@ -100,13 +119,28 @@ export interface Store {
     recursive: boolean,
     context: ChangeContext,
   ): Promise<RevokeResult>;
+  /**
+   * Idempotent. The user must hold the `users` role in the space's organization (checked in
+   * the same transaction as the grant).
+   */
+  grantSpaceRole(
+    spaceGuid: string,
+    userId: string,
+    role: SpaceRole,
+    context: ChangeContext,
+  ): Promise<GrantSpaceRoleResult>;
+  /** Idempotent: revoking a role the user does not hold is a success. */
+  revokeSpaceRole(spaceGuid: string, userId: string, role: SpaceRole, context: ChangeContext): Promise<void>;
   /** Idempotent: returns whether the user was a member. */
   removeMember(organizationId: string, userId: string, context: ChangeContext): Promise<boolean>;
   listOrgRoles(organizationGuid: string): Promise<Array<{ userId: string; role: OrgRole }>>;
   listSpaceRoles(organizationGuid: string): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>>;
   listMembers(organizationId: string): Promise<string[]>;
   listEvents(): Promise<RoleEvent[]>;
-  /** Loads the dataset once per database: a database that already holds it is left as it is. */
+  /**
+   * Loads the dataset once per database: a database that already holds it is left as it is;
+   * rows already present (from an earlier version of the dataset) are kept.
+   */
   loadDataset(name: string, dataset: Dataset): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestHandler, fixtures, type Store } from '../src/index.js';
-import { bearer, expectConforms, secret, tokens } from './support.js';
+import { bearer, expectConforms, secret, tokens, problemOf } from './support.js';
 
-// A storage fault must still give a documented answer: the member API's 500 generic error,
-// and for Cloud Controller (which documents no 500) a 503 in its error shape. The log line
+// A storage fault must still give a documented answer: the member API's 500 problem details,
+// and Cloud Controller's 500 CF-ServerError, never a stack trace. The log line
 // carries the request id and the fault, never the token.
 
 const failingStore = new Proxy({} as Store, {
@@ -45,23 +45,20 @@ describe('storage faults', () => {
     const path = `/organization/members/${fixtures.memberUserId}`;
     const response = await call('DELETE', path, token);
     expect(response.status).toBe(500);
-    expect(response.json).toEqual({ code: 'internal_error', message: 'Internal Server Error' });
+    expect(response.json).toMatchObject(problemOf('internal_error', 'Internal Server Error'));
     expect(response.headers.get('x-request-id')).toBeTruthy();
     expect(lines.join('\n')).toContain('disk on fire');
     expect(lines.join('\n')).not.toContain(token);
   });
 
-  it('Cloud Controller: 503 CF-ServiceUnavailable, valid against the contract', async () => {
+  it('Cloud Controller: 500 CF-ServerError, valid against the contract', async () => {
     const token = await tokens.manager();
     const path = `/v2/organizations/${fixtures.organizations.name1766}/users`;
     const response = await call('PUT', path, token, { username: fixtures.usernames.user });
-    expect(response.status).toBe(503);
-    expect(response.json).toEqual({
-      description: 'Service Unavailable',
-      error_code: 'CF-ServiceUnavailable',
-      code: 10015,
-    });
-    expectConforms('PUT', path, response);
+    expect(response.status).toBe(500);
+    expect(response.json).toEqual({ description: 'Server error', error_code: 'CF-ServerError', code: 10001 });
+    expect(response.text).not.toContain('disk on fire');
+    expectConforms('PUT', path, response, { faultInjected: true });
     expect(lines.join('\n')).not.toContain(token);
   });
 });

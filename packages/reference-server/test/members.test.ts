@@ -1,7 +1,16 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, mintToken } from '../src/index.js';
-import { UUID, bearer, expectConforms, secret, startTestServer, tokens, type TestServer } from './support.js';
+import {
+  UUID,
+  bearer,
+  expectConforms,
+  secret,
+  startTestServer,
+  tokens,
+  problemOf,
+  type TestServer,
+} from './support.js';
 
 const memberPath = (userId: string) => `/organization/members/${userId}`;
 
@@ -64,14 +73,14 @@ describe('errors', () => {
     ]) {
       const response = await del(headers);
       expect(response.status).toBe(401);
-      expect(response.json).toEqual({ code: 'missing_token', message: 'The access token is missing.' });
+      expect(response.json).toMatchObject(problemOf('missing_token', 'The access token is missing.'));
     }
   });
 
   it('401 invalid_token for expired, wrongly signed and garbage tokens', async () => {
     const expired = await del(bearer(await mint({ expiresInSeconds: -5 })));
     expect(expired.status).toBe(401);
-    expect(expired.json).toEqual({ code: 'invalid_token', message: 'The access token expired.' });
+    expect(expired.json).toMatchObject(problemOf('invalid_token', 'The access token expired.'));
     for (const token of [await mint({ secret: 'other' }), 'garbage', 'a.b.c']) {
       const response = await del(bearer(token));
       expect(response.status).toBe(401);
@@ -82,10 +91,8 @@ describe('errors', () => {
   it('403 permission_denied without update:org or without an organization', async () => {
     const readOnly = await del(bearer(await mint({ scopes: ['read:org'] })));
     expect(readOnly.status).toBe(403);
-    expect(readOnly.json).toEqual({
-      code: 'permission_denied',
-      message: 'The access token lacks the update:org scope.',
-    });
+    expect(readOnly.json).toMatchObject(problemOf('permission_denied', 'The access token lacks the update:org scope.'));
+    expect(readOnly.headers.get('content-type')).toBe('application/problem+json');
     const noOrg = await del(
       bearer(await mintToken({ secret, scopes: ['update:org'], userId: fixtures.membersAdminUserId, api: 'members' })),
     );
@@ -103,7 +110,7 @@ describe('errors', () => {
     ]) {
       const response = await del(bearer(member), userId);
       expect(response.status, userId).toBe(400);
-      expect(response.json).toEqual({ code: 'invalid_input', message: 'userId must be a UUID.' });
+      expect(response.json).toMatchObject(problemOf('invalid_input', 'userId must be a UUID.'));
     }
   });
 
@@ -129,7 +136,7 @@ describe('errors', () => {
       for (let i = 0; i < 3; i += 1) expect((await call(member)).status).toBe(204);
       const refused = await call(member);
       expect(refused.status).toBe(429);
-      expect(refused.json).toEqual({ code: 'too_many_requests', message: 'Too many requests, retry later.' });
+      expect(refused.json).toMatchObject(problemOf('too_many_requests', 'Too many requests, retry later.'));
       const retryAfter = Number(refused.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(30);
@@ -166,7 +173,7 @@ describe('X-Request-Id', () => {
   it('answers unknown routes with 404 in the generic error shape', async () => {
     const response = await server.call('GET', '/organization');
     expect(response.status).toBe(404);
-    expect(response.json).toEqual({ code: 'not_found', message: 'No such resource.' });
+    expect(response.json).toMatchObject(problemOf('not_found', 'No such resource.'));
   });
 });
 

@@ -36,7 +36,7 @@ describe('start-up checks', () => {
 });
 
 describe('the database file removed while the server runs', () => {
-  it('writes are no longer acknowledged: 503 (Cloud Controller), 500 (member API)', async () => {
+  it('writes are no longer acknowledged: 500 CF-ServerError (Cloud Controller), 500 (member API)', async () => {
     const lines: string[] = [];
     const server = await startTestServer({ log: (line) => lines.push(line) });
     try {
@@ -50,8 +50,8 @@ describe('the database file removed while the server runs', () => {
       rmSync(server.databasePath);
       rmSync(`${server.databasePath}-wal`, { force: true });
       const response = await put();
-      expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ error_code: 'CF-ServiceUnavailable' });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ description: 'Server error', error_code: 'CF-ServerError', code: 10001 });
       const member = await fetch(`${server.url}/organization/members/${fixtures.memberUserId}`, {
         method: 'DELETE',
         headers: bearer(await tokens.member()),

@@ -20,7 +20,7 @@ describe('SqliteStore', () => {
     const path = join(dir, 'migrate.db');
     await new SqliteStore(path).close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     const reopened = new SqliteStore(path);
@@ -37,7 +37,7 @@ describe('SqliteStore', () => {
     await new SqliteStore(path).close();
     const upgraded = new Database(path);
     try {
-      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
       const plan = upgraded
         .prepare<[string], { detail: string }>(
           'EXPLAIN QUERY PLAN SELECT id, username, origin FROM users WHERE username = ? ORDER BY rowid',

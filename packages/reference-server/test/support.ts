@@ -71,19 +71,27 @@ export interface ApiResponse {
 }
 
 /** Fails the test unless the response is one the contract documents for this request. */
-export function expectConforms(method: string, pathname: string, response: ApiResponse): void {
+export function expectConforms(
+  method: string,
+  pathname: string,
+  response: ApiResponse,
+  { faultInjected = false } = {},
+): void {
   const where = `${method} ${pathname} → ${response.status} ${response.text.slice(0, 200)}`;
-  // 500 is documented for the member API but is a fault: no test may ever see one.
-  expect(response.status, where).not.toBe(500);
+  // 500 is documented but is a fault: only a test that injects one may see it.
+  if (!faultInjected) expect(response.status, where).not.toBe(500);
   const operation = operationFor(method, pathname);
   if (!operation) {
     // Outside the contract: our documented choice is a 404 in the API's own error shape.
     expect(response.status, where).toBe(404);
-    // Paths of neither API answer in the member API's shape.
-    const schema = errorSchema(dialectForPath(dialects, pathname)?.errorSchema ?? 'GenericApiError');
+    // Paths of neither API answer in the member API's shape (its current form, Problem Details).
+    const dialect = dialectForPath(dialects, pathname);
+    const schema = errorSchema(dialect?.errorSchema ?? 'GenericApiError');
     const validate = validator(schema);
     expect(validate(response.json), `${where} ${ajv.errorsText(validate.errors)}`).toBe(true);
-    expect(response.headers.get('content-type'), where).toBe('application/json;charset=utf-8');
+    expect(response.headers.get('content-type'), where).toBe(
+      dialect?.id === 'cloudController' ? 'application/json;charset=utf-8' : 'application/problem+json',
+    );
     return;
   }
   const documented = operation.responses[String(response.status)];
@@ -100,17 +108,30 @@ export function expectConforms(method: string, pathname: string, response: ApiRe
       expect(validate(typed), `${where}: header ${name}=${value} ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
   }
-  const media = spec.content?.['application/json'];
-  if (media) {
-    expect(response.headers.get('content-type'), where).toBe('application/json;charset=utf-8');
-    const validate = validator(media.schema!);
+  if (spec.content) {
+    // The documented media type the answer names (application/json, application/problem+json
+    // or, for Cloud Controller's rate limiter, text/plain), with the exact header we send.
+    const contentType = response.headers.get('content-type') ?? '';
+    const base = contentType.split(';')[0]!.trim();
+    const media = spec.content[base];
+    expect(media, `${where}: content type ${contentType} not documented`).toBeDefined();
+    const exact: Record<string, string> = {
+      'application/json': 'application/json;charset=utf-8',
+      'application/problem+json': 'application/problem+json',
+      'text/plain': 'text/plain; charset=utf-8',
+    };
+    expect(contentType, where).toBe(exact[base]);
+    const validate = validator(media!.schema!);
     expect(validate(response.json), `${where} ${ajv.errorsText(validate.errors)}`).toBe(true);
   } else {
     expect(response.text, where).toBe('');
     expect(response.headers.get('content-type'), where).toBeNull();
     expect(response.headers.get('content-length'), where).toBeNull();
   }
-  if (pathname.startsWith('/v2/')) expect(response.headers.get('x-content-type-options'), where).toBe('nosniff');
+  // Cloud Controller's rate limiter answers before the middleware that adds nosniff.
+  if (pathname.startsWith('/v2/') && response.status !== 429) {
+    expect(response.headers.get('x-content-type-options'), where).toBe('nosniff');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,4 +197,16 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 
 export function cfError(response: ApiResponse): { description: string; error_code: string; code: number } {
   return response.json as { description: string; error_code: string; code: number };
+}
+
+/** A member API error in the current Problem Details form that keeps the older `code` and `message`. */
+export function problemOf(code: string, message: string): Record<string, unknown> {
+  return {
+    type: expect.stringMatching(/^urn:aerospike:errors:[a-z-]+:[a-z-]+$/),
+    title: expect.any(String),
+    status: expect.any(Number),
+    detail: message,
+    code,
+    message,
+  };
 }

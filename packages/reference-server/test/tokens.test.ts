@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTokenExpectations, fixtures, mintToken } from '../src/index.js';
-import { bearer, cfError, secret, startTestServer, type TestServer } from './support.js';
+import { bearer, cfError, secret, startTestServer, problemOf, type TestServer } from './support.js';
 
 // Claims: a token without `exp`, from another issuer, or for another audience is refused on
 // both APIs; keys: an unusable key stops the start, an unreachable key set is a documented
@@ -147,7 +147,7 @@ describe('keys', () => {
       // The contract documents this 500; the test support refuses any 500, so fetch directly.
       const member = await fetch(`${jwks.url}${memberPath}`, { method: 'DELETE', headers: bearer(memberToken) });
       expect(member.status).toBe(500);
-      expect(await member.json()).toEqual({ code: 'internal_error', message: 'Internal Server Error' });
+      expect(await member.json()).toMatchObject(problemOf('internal_error', 'Internal Server Error'));
       expect(member.headers.get('x-request-id')).toBeTruthy();
       const log = lines.join('\n');
       expect(log).toContain('token keys unavailable');
