@@ -11,7 +11,10 @@ export interface ContractEnv {
   cfReadOnlyToken?: string;
   /** `cloud_controller.write` token of a user who is not an Org Manager of CF_ORG_GUID (→ 403 NotAuthorized on DELETE). */
   cfWriteWithoutRoleToken?: string;
-  /** Token whose Cloud Controller rate limit the checks may use up (→ 429). Without it 429 is skipped. */
+  /**
+   * Token (not an admin's: Cloud Controller does not count admins against the general limit)
+   * whose Cloud Controller rate limit the checks may use up (→ 429). Without it 429 is skipped.
+   */
   cfRateLimitToken?: string;
   /** An organization the admin may change. */
   cfOrgGuid?: string;
@@ -26,6 +29,21 @@ export interface ContractEnv {
   /** A user holding space roles in CF_SPACE_ROLES_ORG_GUID (→ 400 AssociationNotEmpty). The workflow removes them. */
   cfSpaceRolesUsername?: string;
   cfSpaceRolesOrgGuid?: string;
+  /** A space the admin may change (space role operations). */
+  cfSpaceGuid?: string;
+  /** The organization of CF_SPACE_GUID. */
+  cfSpaceOrgGuid?: string;
+  /** A guid no space has (→ 404 SpaceNotFound). */
+  cfUnknownSpaceGuid?: string;
+  /** An Org User of CF_SPACE_ORG_GUID without space roles in CF_SPACE_GUID. */
+  cfSpaceUsername?: string;
+  /**
+   * A user UAA and Cloud Controller know who is not in CF_SPACE_ORG_GUID (→ 400 InvalidRelation
+   * on a space role); the workflow then makes them an Org User.
+   */
+  cfNotInOrgUsername?: string;
+  /** A user UAA knows but Cloud Controller has no record of (→ 404 UserNotFound on removals). */
+  cfUaaOnlyUsername?: string;
   /** Member API token with `update:org`, naming the caller's organization. */
   membersToken?: string;
   /** Member API token without `update:org` (→ 403). */
@@ -57,6 +75,12 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   cfMultiOriginUsername: 'CF_MULTI_ORIGIN_USERNAME',
   cfSpaceRolesUsername: 'CF_SPACE_ROLES_USERNAME',
   cfSpaceRolesOrgGuid: 'CF_SPACE_ROLES_ORG_GUID',
+  cfSpaceGuid: 'CF_SPACE_GUID',
+  cfSpaceOrgGuid: 'CF_SPACE_ORG_GUID',
+  cfUnknownSpaceGuid: 'CF_UNKNOWN_SPACE_GUID',
+  cfSpaceUsername: 'CF_SPACE_USERNAME',
+  cfNotInOrgUsername: 'CF_NOT_IN_ORG_USERNAME',
+  cfUaaOnlyUsername: 'CF_UAA_ONLY_USERNAME',
   membersToken: 'MEMBERS_TOKEN',
   membersReadOnlyToken: 'MEMBERS_READ_ONLY_TOKEN',
   membersRateLimitToken: 'MEMBERS_RATE_LIMIT_TOKEN',

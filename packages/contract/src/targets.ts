@@ -64,6 +64,12 @@ export async function referenceContractEnv(options: {
     cfMultiOriginUsername: fixtures.multiOriginUsername,
     cfSpaceRolesUsername: fixtures.usernameWithSpaceRoles,
     cfSpaceRolesOrgGuid: fixtures.orgWithSpaceRoles,
+    cfSpaceGuid: fixtures.spaceGuid,
+    cfSpaceOrgGuid: fixtures.spaceOrgGuid,
+    cfUnknownSpaceGuid: fixtures.unknownSpaceGuid,
+    cfSpaceUsername: fixtures.spaceUsername,
+    cfNotInOrgUsername: fixtures.notInOrgUsername,
+    cfUaaOnlyUsername: fixtures.uaaOnlyUsername,
     membersToken: await mint(['update:org', 'read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
     membersReadOnlyToken: await mint(['read:org'], fixtures.membersAdminUserId, fixtures.membersOrgId),
     membersUserId: fixtures.memberUserId,
@@ -106,8 +112,9 @@ export async function startReferenceTarget(
     mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
   const env: ContractEnv = {
     ...(await referenceContractEnv({ secret, expiresInSeconds: 3600 })),
-    // Callers of their own, so that using their limits up slows no other request.
-    cfRateLimitToken: await mint(['cloud_controller.admin'], fixtures.userIds.user),
+    // Callers of their own, so that using their limits up slows no other request; not an
+    // admin, whom Cloud Controller does not count against the general limit.
+    cfRateLimitToken: await mint(['cloud_controller.write', 'cloud_controller.read'], fixtures.userIds.user),
     membersRateLimitToken: await mint(['update:org'], fixtures.otherMemberUserId, fixtures.membersOrgId),
     cfIdentityUnavailableServer: identityDown.url,
     rateLimitBurst: String(referenceRateLimit.requests + 1),

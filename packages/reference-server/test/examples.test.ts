@@ -4,6 +4,12 @@ import { bearer, startTestServer, tokens, type TestServer } from './support.js';
 
 // Every request the contract shows (path parameter examples, request body examples) succeeds
 // on a seeded server, with one of the successes documented for it.
+//
+// Except one contradiction in the contract's examples, which no data can satisfy: the POST
+// .../remove examples name user@example.com (and the other example users) in the `ldap`
+// origin, while the other examples look the same usernames up without an origin (which
+// must find exactly one user) or in `uaa`. The fixtures keep the published ones (uaa).
+const contradictoryOrigin = 'ldap';
 
 const operations = listOperations(loadDocument());
 
@@ -26,7 +32,12 @@ describe('the contract examples', () => {
           headers: bearer(token),
           body: example.value,
         });
-        expect(successes).toContain(response.status);
+        if ((example.value as { origin?: unknown } | undefined)?.origin === contradictoryOrigin) {
+          expect(response.status).toBe(404);
+          expect((response.json as { error_code: string }).error_code).toBe('CF-UserWithOriginNotFound');
+          continue;
+        }
+        expect(successes, JSON.stringify(example.value)).toContain(response.status);
       }
     });
   }
