@@ -265,3 +265,32 @@ describe('the body, read as Cloud Controller reads it', () => {
     expect(cfError(response).error_code).toBe('CF-UserWithOriginNotFound');
   });
 });
+
+describe('feature flags on space roles', () => {
+  it('set_roles_by_username / unset_roles_by_username off: 403 FeatureDisabled for non-admins, admins go on', async () => {
+    const flagsOff = await startTestServer({
+      featureFlags: { set_roles_by_username: false, unset_roles_by_username: false },
+    });
+    try {
+      const body = { username: fixtures.spaceUsername };
+      const manager = await tokens.manager();
+      const put = await flagsOff.call('PUT', spacePath(space, 'developers'), { headers: bearer(manager), body });
+      expect(put.status).toBe(403);
+      expect(put.json).toEqual({
+        description: 'Feature Disabled: set_roles_by_username',
+        error_code: 'CF-FeatureDisabled',
+        code: 330002,
+      });
+      const remove = await flagsOff.call('POST', spacePath(space, 'developers', true), {
+        headers: bearer(manager),
+        body,
+      });
+      expect(cfError(remove).description).toBe('Feature Disabled: unset_roles_by_username');
+      expect(
+        (await flagsOff.call('PUT', spacePath(space, 'developers'), { headers: bearer(admin), body })).status,
+      ).toBe(201);
+    } finally {
+      await flagsOff.close();
+    }
+  });
+});
