@@ -142,6 +142,49 @@ describe('server command', { timeout: 60_000 }, () => {
   });
 });
 
+describe('Cloud Controller rate limit options', { timeout: 60_000 }, () => {
+  it('--cf-v2-rate-limit and CF_UNAUTHENTICATED_RATE_LIMIT produce their 429s; a bad value is one line', async () => {
+    expectOneLineFailure(await run('src/cli.ts', ['--cf-v2-rate-limit', 'many']), /--cf-v2-rate-limit/);
+    const path = join(dir, 'limits', 'reference.db');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', path, '--cf-v2-rate-limit', '1/60000'],
+      {
+        cwd: packageDir,
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir, CF_UNAUTHENTICATED_RATE_LIMIT: '1/60000' },
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (data: Buffer) => {
+          out += data.toString();
+          const match = /listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error('server exited')));
+      });
+      const rolePath = `${url}/v2/organizations/${fixtures.organizations.name1766}/users`;
+      const put = (headers: Record<string, string>) =>
+        fetch(rolePath, { method: 'PUT', headers, body: JSON.stringify({ username: 'user@example.com' }) });
+      expect((await put({})).status).toBe(401);
+      const ipLimited = await put({});
+      expect(ipLimited.status).toBe(429);
+      expect(await ipLimited.json()).toMatchObject({ code: 10014 });
+      const token = (
+        await run('src/token-cli.ts', ['--scopes', 'cloud_controller.admin', '--user', fixtures.adminUserId])
+      ).stdout.trim();
+      expect((await put({ Authorization: `bearer ${token}` })).status).toBe(201);
+      const v2Limited = await put({ Authorization: `bearer ${token}` });
+      expect(v2Limited.status).toBe(429);
+      expect(v2Limited.headers.get('x-ratelimit-limit-v2-api')).toBe('1');
+      expect(await v2Limited.json()).toMatchObject({ code: 10018 });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('token command', { timeout: 60_000 }, () => {
   it('a member API token defaults to the fixture organization and the member API issuer and audience', async () => {
     const result = await run('src/token-cli.ts', ['--scopes', 'update:org', '--user', 'u1']);
