@@ -176,11 +176,45 @@ describe.each([sqlite, postgres])('$name store', (backend) => {
       expect((await store.listOrgRoles(spaceOrg)).filter((r) => r.userId === developer)).toEqual([]);
       const recorded = (await store.listEvents()).filter((e) => e.requestId === 'rec');
       expect(recorded.map((e) => [e.type, e.role])).toEqual([
-        ['space_role_remove', `${fixtures.spaceGuid}/auditors`],
-        ['space_role_remove', `${fixtures.spaceGuid}/developers`],
+        ['space_role_remove', `${fixtures.spaceWithRolesGuid}/auditors`],
+        ['space_role_remove', `${fixtures.spaceWithRolesGuid}/developers`],
         ['org_role_remove', 'auditors'],
         ['org_role_remove', 'users'],
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('space roles: only for Org Users, idempotent, recorded; Cloud Controller records made by associations', async () => {
+    const { store } = await seeded();
+    const space = fixtures.spaceGuid;
+    try {
+      expect(await store.findSpace(space)).toMatchObject({ organizationGuid: fixtures.spaceOrgGuid, allowSsh: true });
+      expect(await store.findSpace(fixtures.unknownSpaceGuid)).toBeUndefined();
+      expect(await store.grantSpaceRole(space, fixtures.notInOrgUserId, 'developers', context('outside'))).toEqual({
+        ok: false,
+        reason: 'not_in_organization',
+      });
+      expect(await store.hasSpaceRole(space, fixtures.notInOrgUserId, 'developers')).toBe(false);
+      for (const id of ['g1', 'g2']) {
+        expect(await store.grantSpaceRole(space, fixtures.spaceUserId, 'developers', context(id))).toEqual({
+          ok: true,
+        });
+      }
+      expect(await store.hasSpaceRole(space, fixtures.spaceUserId, 'developers')).toBe(true);
+      await store.revokeSpaceRole(space, fixtures.spaceUserId, 'developers', context('r1'));
+      await store.revokeSpaceRole(space, fixtures.spaceUserId, 'developers', context('r2'));
+      expect(await store.hasSpaceRole(space, fixtures.spaceUserId, 'developers')).toBe(false);
+      // Only changes that changed something are recorded.
+      const recorded = (await store.listEvents()).filter((e) => ['g1', 'g2', 'r1', 'r2'].includes(e.requestId));
+      expect(recorded.map((e) => [e.type, e.requestId])).toEqual([
+        ['space_role_add', 'g1'],
+        ['space_role_remove', 'r1'],
+      ]);
+      expect(await store.hasCloudControllerRecord(fixtures.uaaOnlyUserId)).toBe(false);
+      await store.grantOrgRole(fixtures.spaceOrgGuid, fixtures.uaaOnlyUserId, 'auditors', context('record'));
+      expect(await store.hasCloudControllerRecord(fixtures.uaaOnlyUserId)).toBe(true);
     } finally {
       await store.close();
     }
