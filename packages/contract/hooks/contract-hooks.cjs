@@ -105,6 +105,13 @@ hooks.beforeEach((transaction, done) => {
   for (const name of Object.keys(transaction.expected.headers || {})) {
     if (optional.has(name.toLowerCase())) delete transaction.expected.headers[name];
   }
+  // With several media types documented (the member API's `{code, message}` and problem details),
+  // Dredd checks the body against one of them, whichever the answer is: the strict layer checks
+  // it against the schema of the media type the answer names.
+  if (validator.mediaTypesOf(plan.method, plan.path, plan.status).length > 1) {
+    delete transaction.expected.bodySchema;
+    delete transaction.expected.body;
+  }
   if (plan.skip) {
     transaction.skip = true;
     return done();

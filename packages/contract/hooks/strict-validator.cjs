@@ -152,13 +152,20 @@ function createStrictValidator(spec) {
       .map(([name]) => name);
   }
 
+  /** The media types the contract documents for this response. */
+  function mediaTypesOf(method, pathTemplate, status) {
+    const found = findOperation(method, pathTemplate);
+    const entry = found && resolve((found.operation.responses || {})[String(status)]);
+    return Object.keys((entry && entry.content) || {});
+  }
+
   /** Violations of `#/components/schemas/<name>` by a parsed value (for answers outside any operation). */
   function validateComponent(name, value) {
     const check = compile({ $ref: `#/components/schemas/${name}` });
     return check(value) ? [] : (check.errors || []).map((error) => describeAjvError('body', error));
   }
 
-  return { validate, validateComponent, operations, findOperation, optionalHeaders };
+  return { validate, validateComponent, operations, findOperation, optionalHeaders, mediaTypesOf };
 }
 
 module.exports = { createStrictValidator, mediaTypeOf, headerValue };

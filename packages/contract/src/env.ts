@@ -26,6 +26,17 @@ export interface ContractEnv {
   cfUnknownUsername?: string;
   /** A username that exists in several origins (→ 400 UserIsInMultipleOrigins). */
   cfMultiOriginUsername?: string;
+  /**
+   * Token whose Cloud Controller v2 rate limit the checks may use up (→ 429
+   * RateLimitV2APIExceeded): an admin's (`cloud_controller.admin_read_only` will do), whom the
+   * general limit does not count, and not the admin of CF_ADMIN_TOKEN.
+   */
+  cfV2RateLimitToken?: string;
+  /**
+   * Any value: the checks may use up the limit on requests without a user token from their
+   * address (→ 429 IPBasedRateLimitExceeded), once, after every other such request.
+   */
+  cfIpRateLimit?: string;
   /** A user holding space roles in CF_SPACE_ROLES_ORG_GUID (→ 400 AssociationNotEmpty). The workflow removes them. */
   cfSpaceRolesUsername?: string;
   cfSpaceRolesOrgGuid?: string;
@@ -59,6 +70,17 @@ export interface ContractEnv {
    * 503 UaaUnavailable checks are sent there. Without it 503 is skipped.
    */
   cfIdentityUnavailableServer?: string;
+  /**
+   * Base URL of another instance of the server whose storage fails: the 500 checks
+   * (ServerError, the member API's internal error) are sent there. Without it 500 is skipped.
+   */
+  storageFaultServer?: string;
+  /**
+   * Base URL of another instance of the server that answers as Cloud Controller releases
+   * before 2016 (DELETE by username: 200 with the organization): the DELETE 200 checks are
+   * sent there. Without it they go to the server under test, which may answer the other success.
+   */
+  cfLegacyDeleteServer?: string;
   /** Most requests sent to use up a rate limit (default 200). */
   rateLimitBurst?: string;
 }
@@ -73,6 +95,8 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   cfUsername: 'CF_USERNAME',
   cfUnknownUsername: 'CF_UNKNOWN_USERNAME',
   cfMultiOriginUsername: 'CF_MULTI_ORIGIN_USERNAME',
+  cfV2RateLimitToken: 'CF_V2_RATE_LIMIT_TOKEN',
+  cfIpRateLimit: 'CF_IP_RATE_LIMIT',
   cfSpaceRolesUsername: 'CF_SPACE_ROLES_USERNAME',
   cfSpaceRolesOrgGuid: 'CF_SPACE_ROLES_ORG_GUID',
   cfSpaceGuid: 'CF_SPACE_GUID',
@@ -87,11 +111,14 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   membersUserId: 'MEMBERS_USER_ID',
   membersWorkflowUserId: 'MEMBERS_WORKFLOW_USER_ID',
   cfIdentityUnavailableServer: 'CF_IDENTITY_UNAVAILABLE_SERVER',
+  storageFaultServer: 'STORAGE_FAULT_SERVER',
+  cfLegacyDeleteServer: 'CF_LEGACY_DELETE_SERVER',
   rateLimitBurst: 'RATE_LIMIT_BURST',
 };
 
 export const defaultUnknownOrgGuid = '5d1e7a40-0000-4000-8000-000000000000';
 export const defaultUnknownUsername = 'nobody@example.com';
+export const defaultUnknownSpaceGuid = '5d1e7a40-0000-4000-8000-000000000001';
 
 /** The CLI flag of an env field: CF_ADMIN_TOKEN → cf-admin-token. */
 export const flagOf = (field: keyof ContractEnv): string =>

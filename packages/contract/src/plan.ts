@@ -1,14 +1,22 @@
 import {
-  exampleRequest,
-  exampleValue,
-  listOperations,
-  successStatuses,
   errorKinds,
-  type ApiDialect,
+  errorsForPath,
+  exampleRequest,
+  jsonContent,
+  listOperations,
+  responseFor,
+  successStatuses,
   type ContractOperation,
+  type ErrorKind,
   type OpenApiDocument,
 } from '@org-membership-api/spec';
-import { contractEnvVariables, defaultUnknownOrgGuid, defaultUnknownUsername, type ContractEnv } from './env.js';
+import {
+  contractEnvVariables,
+  defaultUnknownOrgGuid,
+  defaultUnknownSpaceGuid,
+  defaultUnknownUsername,
+  type ContractEnv,
+} from './env.js';
 
 export type Target = 'mock' | 'server';
 
@@ -45,7 +53,8 @@ export interface TransactionPlan {
 
 export type { OpenApiDocument } from '@org-membership-api/spec';
 
-const ROLE_PATH = /^\/v2\/organizations\/\{guid\}\/(users|managers|billing_managers|auditors)$/;
+/** A Cloud Controller role-by-username path: organization or space, the role, and `/remove`. */
+const ROLE_PATH = /^\/v2\/(organizations|spaces)\/\{guid\}\/\w+(?:\/remove)?$/;
 const MEMBER_PATH = /^\/organization\/members\/\{userId\}$/;
 /** Not a token any server issues: provokes "invalid token". */
 export const garbageToken = 'not-a-valid-token';
@@ -55,73 +64,219 @@ const malformedJson = '{"username": "user@example.com"';
 
 const envName = (field: keyof ContractEnv) => contractEnvVariables[field];
 
-/** How requests to an operation are provoked on a real server: role association, member removal, or unknown. */
-type Kind = 'put' | 'delete' | 'member';
+type Body =
+  /** `{ username, origin }`: the username from an env field (default: the resource's user). */
+  { username?: keyof ContractEnv; origin?: string } | 'malformed' | 'tooLarge' | 'noUsername';
+
+/**
+ * How to provoke a documented Cloud Controller answer on a real server: which token, which
+ * guid and which body to send. `needs`: the env fields it needs (else the dialect's answer to
+ * `fallback` is provoked instead, or it is skipped naming them); `skip`: no request can provoke
+ * it (unless `server` names another instance that can).
+ */
+export interface Provocation {
+  token?: 'admin' | 'none' | 'garbage' | keyof ContractEnv;
+  /** The organization or space: an env field, or the default unknown guid of the kind. */
+  guid?: keyof ContractEnv | 'unknown';
+  body?: Body;
+  needs?: Array<keyof ContractEnv>;
+  fallback?: ErrorKind;
+  /** Resend until a 429 comes back. */
+  burst?: boolean;
+  /**
+   * Using it up affects every later request of its kind (the unauthenticated limit counts
+   * every request without a user token from the checks' address): provoked only by the last
+   * operation that documents it, after every other unauthenticated request.
+   */
+  last?: boolean;
+  /** Send to the server in this env field instead. */
+  server?: keyof ContractEnv;
+  skip?: string;
+}
+
+/** The kinds of rejected requests of the dialect (`x-api-dialects`): their example is the dialect's. */
+export const errorKindProvocations: Record<ErrorKind, Provocation> = {
+  missingToken: { token: 'none' },
+  invalidToken: { token: 'garbage' },
+  insufficientScope: { token: 'cfReadOnlyToken', needs: ['cfReadOnlyToken'] },
+  // Cloud Controller answers a malformed guid as it answers one nothing has.
+  invalidPathParameter: { guid: 'unknown' },
+  invalidRequest: { body: 'malformed' },
+  rateLimited: { token: 'cfRateLimitToken', needs: ['cfRateLimitToken'], burst: true },
+  serviceUnavailable: {
+    server: 'cfIdentityUnavailableServer',
+    needs: ['cfIdentityUnavailableServer'],
+    skip: 'needs the identity service (UAA) to be down: no request can provoke it',
+  },
+  internalError: {
+    server: 'storageFaultServer',
+    needs: ['storageFaultServer'],
+    skip: 'a server fault cannot be provoked by a valid request',
+  },
+};
+
+const success: Provocation = {};
+/**
+ * The other documented Cloud Controller examples, by name: an operation documenting known
+ * examples needs no code.
+ */
+export const cloudControllerProvocations: Record<string, Provocation> = {
+  Organization: success,
+  Space: success,
+  CurrentRelease: success,
+  NoContent: success,
+  BodyTooLarge: { body: 'tooLarge' },
+  UserIsInMultipleOrigins: {
+    body: { username: 'cfMultiOriginUsername' },
+    needs: ['cfMultiOriginUsername'],
+    fallback: 'invalidRequest',
+  },
+  AssociationNotEmpty: {
+    guid: 'cfSpaceRolesOrgGuid',
+    body: { username: 'cfSpaceRolesUsername' },
+    needs: ['cfSpaceRolesUsername', 'cfSpaceRolesOrgGuid'],
+    fallback: 'invalidRequest',
+  },
+  InvalidRelation: {
+    body: { username: 'cfNotInOrgUsername' },
+    needs: ['cfNotInOrgUsername'],
+    fallback: 'invalidRequest',
+  },
+  NotAuthorized: { token: 'cfWriteWithoutRoleToken', needs: ['cfWriteWithoutRoleToken'] },
+  FeatureDisabled: {
+    skip: 'needs the set_roles_by_username / unset_roles_by_username feature flag disabled on the server under test',
+  },
+  OrganizationNotFound: { guid: 'unknown' },
+  SpaceNotFound: { guid: 'unknown' },
+  UserNotFound: { body: { username: 'cfUnknownUsername' } },
+  UserWithOriginNotFound: { body: { origin: 'contract-checks-no-such-origin' } },
+  UserNotFoundWithoutUsername: { body: 'noUsername' },
+  RateLimitV2APIExceeded: { token: 'cfV2RateLimitToken', needs: ['cfV2RateLimitToken'], burst: true },
+  IPBasedRateLimitExceeded: { token: 'none', needs: ['cfIpRateLimit'], burst: true, last: true },
+  ServerError: errorKindProvocations.internalError,
+};
+
+/** How `name` is provoked under the operation's path: as its dialect's kind of error, else by name. */
+function provocationOf(operation: ContractOperation, name: string): Provocation | undefined {
+  const errors = operation.dialect ? errorsForPath(operation.dialect, operation.path) : {};
+  const kind = errorKinds.find((candidate) => errors[candidate]?.example === name);
+  return kind ? errorKindProvocations[kind] : cloudControllerProvocations[name];
+}
+
+/**
+ * The example names the contract documents for `status`: every media type's on a server; on
+ * the mock those of the JSON content, the ones `Prefer` can select.
+ */
+function exampleNames(operation: ContractOperation, status: number, target: Target): string[] {
+  const content = responseFor(operation, status)?.content ?? [];
+  const media = target === 'mock' ? [jsonContent(content)].filter((entry) => entry !== undefined) : content;
+  return [...new Set(media.flatMap((entry) => entry.examples.map((example) => example.name)))];
+}
+
+/** The value of a named example of `status` in any media type (a text/plain one may hold JSON text). */
+function anyExampleValue(operation: ContractOperation, status: number, name: string): unknown {
+  for (const media of responseFor(operation, status)?.content ?? []) {
+    const found = media.examples.find((example) => example.name === name);
+    if (found === undefined) continue;
+    if (typeof found.value !== 'string') return found.value;
+    try {
+      return JSON.parse(found.value) as unknown;
+    } catch {
+      return found.value;
+    }
+  }
+  return undefined;
+}
+
+const canProvoke = (provocation: Provocation | undefined, env: ContractEnv) =>
+  !!provocation &&
+  (!provocation.skip || !!provocation.server) &&
+  (provocation.needs ?? []).every((field) => env[field]);
+
+/** What buildPlan keeps over the whole plan to spread the examples. */
+interface PlanState {
+  /** How often each example was chosen so far. */
+  used: Map<string, number>;
+  /** Per example name with `last`, the key of the one transaction that provokes it. */
+  lastOf: Map<string, string>;
+}
+
+/**
+ * Which documented example of a status each operation provokes: the one provoked least so far
+ * among those the env lets the target provoke, so that every example is provoked somewhere.
+ */
+function chooseExample(
+  operation: ContractOperation,
+  status: number,
+  names: string[],
+  target: Target,
+  env: ContractEnv,
+  state: PlanState,
+): string | undefined {
+  const key = `${operation.method} ${operation.path} ${status}`;
+  const known = names.filter((name) => {
+    const provocation = provocationOf(operation, name);
+    return provocation && (target === 'mock' || !provocation.last || state.lastOf.get(name) === key);
+  });
+  const possible = target === 'mock' ? known : known.filter((name) => canProvoke(provocationOf(operation, name), env));
+  const candidates = possible.length ? possible : known.length ? known : names;
+  let chosen: string | undefined;
+  for (const name of candidates) {
+    // The one transaction of a `last` example always provokes it.
+    if (state.lastOf.get(name) === key && target !== 'mock' && possible.includes(name)) return count(state, name);
+    if (chosen === undefined || (state.used.get(name) ?? 0) < (state.used.get(chosen) ?? 0)) chosen = name;
+  }
+  return chosen === undefined ? undefined : count(state, chosen);
+}
+
+function count(state: PlanState, name: string): string {
+  state.used.set(name, (state.used.get(name) ?? 0) + 1);
+  return name;
+}
+
+/** How requests to an operation are provoked on a real server: a role change, member removal, or unknown. */
+type Kind = 'role' | 'member';
 
 function kindOf(operation: ContractOperation): Kind | undefined {
-  if (operation.dialect?.id === 'cloudController' && ROLE_PATH.test(operation.path)) {
-    if (operation.method === 'PUT') return 'put';
-    if (operation.method === 'DELETE') return 'delete';
-  }
+  if (operation.dialect?.id === 'cloudController' && ROLE_PATH.test(operation.path)) return 'role';
   if (operation.dialect?.id === 'members' && operation.method === 'DELETE' && MEMBER_PATH.test(operation.path))
     return 'member';
   return undefined;
 }
 
-/**
- * Which documented example of a status each operation provokes: the dialect's example for
- * each kind of error, and the Cloud Controller errors of role association spread over the
- * four roles so that every example is provoked somewhere.
- */
-function exampleFor(operation: ContractOperation, kind: Kind | undefined, status: number): string | undefined {
-  const errors = operation.dialect?.errors ?? {};
-  if (kind === 'member') {
-    return {
-      400: errors.invalidPathParameter,
-      401: errors.invalidToken,
-      403: errors.insufficientScope,
-      429: errors.rateLimited,
-      500: errors.internalError,
-    }[status]?.example;
-  }
-  const role = /^(?:associate|disassociate)(User|Manager|BillingManager|Auditor)/.exec(operation.operationId)?.[1];
-  switch (status) {
-    case 200:
-    case 201:
-      return 'Organization';
-    case 400:
-      if (kind === 'delete' && role === 'User') return 'AssociationNotEmpty';
-      if (role === (kind === 'put' ? 'User' : 'Manager')) return 'UserIsInMultipleOrigins';
-      return errors.invalidRequest?.example;
-    case 401:
-      return (kind === 'put' ? errors.missingToken : errors.invalidToken)?.example;
-    case 403:
-      return kind === 'put' ? errors.insufficientScope?.example : 'NotAuthorized';
-    case 404:
-      if (kind === 'put' && role === 'User') return 'UserWithOriginNotFound';
-      if (role === 'Manager' || (kind === 'delete' && role === 'User')) return 'UserNotFound';
-      return 'OrganizationNotFound';
-    case 429:
-      return errors.rateLimited?.example;
-    case 503:
-      return errors.serviceUnavailable?.example;
-    default:
-      return undefined;
-  }
-}
-
 /** One plan per documented response of every operation of the contract. */
 export function buildPlan(spec: OpenApiDocument, target: Target, env: ContractEnv): TransactionPlan[] {
-  return listOperations(spec).flatMap((operation) =>
-    operation.responses.map((response) => planFor(operation, Number(response.status), target, env)),
+  const operations = listOperations(spec);
+  const state: PlanState = { used: new Map(), lastOf: new Map() };
+  for (const operation of operations) {
+    if (kindOf(operation) !== 'role') continue;
+    for (const response of operation.responses)
+      for (const name of exampleNames(operation, Number(response.status), target))
+        if (provocationOf(operation, name)?.last)
+          state.lastOf.set(name, `${operation.method} ${operation.path} ${response.status}`);
+  }
+  return operations.flatMap((operation) =>
+    operation.responses.map((response) => planFor(operation, Number(response.status), target, env, state)),
   );
 }
 
-function planFor(operation: ContractOperation, status: number, target: Target, env: ContractEnv): TransactionPlan {
+function planFor(
+  operation: ContractOperation,
+  status: number,
+  target: Target,
+  env: ContractEnv,
+  state: PlanState,
+): TransactionPlan {
   const { operationId, method, path } = operation;
   const kind = kindOf(operation);
-  const example = exampleFor(operation, kind, status);
-  const value = (example === undefined ? undefined : exampleValue(operation, status, example)) as
+  const names = exampleNames(operation, status, target);
+  const example =
+    kind === 'member'
+      ? memberExampleFor(operation, status)
+      : kind === 'role' && names.length
+        ? chooseExample(operation, status, names, target, env, state)
+        : undefined;
+  const value = (example === undefined ? undefined : anyExampleValue(operation, status, example)) as
     { error_code?: unknown } | undefined;
   const base: TransactionPlan = {
     key: `${method} ${path} ${status}`,
@@ -149,14 +304,19 @@ function planFor(operation: ContractOperation, status: number, target: Target, e
   }
   if (!kind) return { ...base, skip: 'no provocation known for this operation' };
   if (kind === 'member') return memberPlan(base, status, env);
-  const parseError = operation.dialect?.errors.invalidRequest;
-  const parseErrorValue =
-    parseError &&
-    (exampleValue(operation, parseError.status, parseError.example) as { error_code?: unknown } | undefined);
-  return rolePlan(base, kind, ROLE_PATH.exec(path)![1]!, status, env, operation.dialect!, {
-    example: parseError?.example ?? 'MessageParseError',
-    errorCode: typeof parseErrorValue?.error_code === 'string' ? parseErrorValue.error_code : undefined,
-  });
+  return rolePlan(base, operation, status, env, names);
+}
+
+/** The member API's example of each status: the dialect's example of the kind of error. */
+function memberExampleFor(operation: ContractOperation, status: number): string | undefined {
+  const errors = operation.dialect?.errors ?? {};
+  return {
+    400: errors.invalidPathParameter,
+    401: errors.invalidToken,
+    403: errors.insufficientScope,
+    429: errors.rateLimited,
+    500: errors.internalError,
+  }[status]?.example;
 }
 
 function missing(
@@ -171,129 +331,92 @@ function missing(
 
 function rolePlan(
   base: TransactionPlan,
-  kind: 'put' | 'delete',
-  role: string,
+  operation: ContractOperation,
   status: number,
   env: ContractEnv,
-  dialect: ApiDialect,
-  parseError: ParseError,
+  names: string[],
 ): TransactionPlan {
-  const lacking = missing(base, ['cfAdminToken', 'cfOrgGuid', 'cfUsername'], env, 'every Cloud Controller request');
+  const onSpace = ROLE_PATH.exec(base.path)![1] === 'spaces';
+  // A space role needs a user of the space's organization.
+  const resourceGuid: keyof ContractEnv = onSpace ? 'cfSpaceGuid' : 'cfOrgGuid';
+  const username: keyof ContractEnv = onSpace ? 'cfSpaceUsername' : 'cfUsername';
+  const lacking = missing(base, ['cfAdminToken', resourceGuid, username], env, 'every Cloud Controller request');
   if (lacking) return lacking;
-  const org = env.cfOrgGuid!;
-  const rolePath = (guid: string, query = '') => `/v2/organizations/${encodeURIComponent(guid)}/${role}${query}`;
-  const send = (options: {
-    token?: string | undefined;
-    guid?: string;
-    body?: string;
-    query?: string;
-    burst?: number;
-    server?: string;
-  }): TransactionPlan => {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (options.token !== undefined) headers['Authorization'] = `bearer ${options.token}`;
-    return {
-      ...base,
-      request: {
-        ...(options.server ? { server: options.server } : {}),
-        path: rolePath(options.guid ?? org, options.query),
-        headers,
-        body: options.body ?? JSON.stringify({ username: env.cfUsername }),
-      },
-      ...(options.burst ? { burst: options.burst } : {}),
-    };
-  };
-  const admin = env.cfAdminToken;
-  // The dialect's kinds of errors first; then the examples only role association has.
-  const errorKind = errorKinds.find(
-    (kind) => base.example !== undefined && dialect.errors[kind]?.example === base.example,
-  );
-  switch (errorKind ?? base.example ?? (status === 204 ? 'NoContent' : '')) {
-    case 'Organization':
-    case 'NoContent':
-      return send({ token: admin });
-    case 'invalidRequest':
-      return send({ token: admin, body: malformedJson });
-    case 'UserIsInMultipleOrigins':
-      if (!env.cfMultiOriginUsername)
-        return fallbackToParseError(
-          send({ token: admin, body: malformedJson }),
-          'CF_MULTI_ORIGIN_USERNAME',
-          parseError,
-        );
-      return send({ token: admin, body: JSON.stringify({ username: env.cfMultiOriginUsername }) });
-    case 'AssociationNotEmpty':
-      if (!env.cfSpaceRolesUsername || !env.cfSpaceRolesOrgGuid) {
-        return fallbackToParseError(
-          send({ token: admin, body: malformedJson }),
-          'CF_SPACE_ROLES_USERNAME and CF_SPACE_ROLES_ORG_GUID',
-          parseError,
-        );
-      }
-      return send({
-        token: admin,
-        guid: env.cfSpaceRolesOrgGuid,
-        body: JSON.stringify({ username: env.cfSpaceRolesUsername }),
-      });
-    case 'missingToken':
-      return send({ token: undefined });
-    case 'invalidToken':
-      return send({ token: garbageToken });
-    case 'insufficientScope':
-      return (
-        missing(base, ['cfReadOnlyToken'], env, 'a token without the scope') ?? send({ token: env.cfReadOnlyToken })
-      );
-    case 'NotAuthorized':
-      return (
-        missing(base, ['cfWriteWithoutRoleToken'], env, 'a caller who is not an Org Manager') ??
-        send({ token: env.cfWriteWithoutRoleToken })
-      );
-    // Cloud Controller answers a malformed guid as it answers one no organization has.
-    case 'invalidPathParameter':
-    case 'OrganizationNotFound':
-      return send({ token: admin, guid: env.cfUnknownOrgGuid ?? defaultUnknownOrgGuid });
-    case 'UserNotFound':
-      return send({
-        token: admin,
-        body: JSON.stringify({ username: env.cfUnknownUsername ?? defaultUnknownUsername }),
-      });
-    case 'UserWithOriginNotFound':
-      return send({
-        token: admin,
-        body: JSON.stringify({ username: env.cfUsername, origin: 'contract-checks-no-such-origin' }),
-      });
-    case 'rateLimited':
-      return (
-        missing(base, ['cfRateLimitToken'], env, 'a Cloud Controller rate limit to exceed') ??
-        send({ token: env.cfRateLimitToken, burst: Number(env.rateLimitBurst ?? 200) })
-      );
-    case 'serviceUnavailable':
-      if (!env.cfIdentityUnavailableServer) {
-        return {
-          ...base,
-          skip: `needs the identity service (UAA) to be down: no request can provoke it (give ${envName('cfIdentityUnavailableServer')})`,
-        };
-      }
-      return send({ token: admin, server: env.cfIdentityUnavailableServer });
-    default:
-      return { ...base, skip: `no provocation known for ${kind.toUpperCase()} ${status}` };
+  const exampleName = base.example ?? (names.length === 0 && status < 300 ? 'NoContent' : '');
+  let provocation = provocationOf(operation, exampleName);
+  if (!provocation) return { ...base, skip: `no provocation known for ${base.method} ${status} ${exampleName}`.trim() };
+  const absent = (provocation.needs ?? []).filter((field) => !env[field]);
+  let plan = base;
+  if (absent.length) {
+    const needs = absent.map(envName).join(' and ');
+    const fallback = provocation.fallback && errorsForPath(operation.dialect!, operation.path)[provocation.fallback];
+    if (fallback && fallback.status === status && names.includes(fallback.example)) {
+      // The status is still provoked for real; only the example differs.
+      plan = fallbackTo(base, operation, fallback.example, needs);
+      provocation = errorKindProvocations[provocation.fallback!];
+    } else {
+      return { ...base, skip: `${provocation.skip ?? exampleName} needs ${needs}` };
+    }
+  } else if (provocation.skip && !provocation.server) {
+    return { ...base, skip: provocation.skip };
   }
+  const token =
+    provocation.token === 'none'
+      ? undefined
+      : provocation.token === 'garbage'
+        ? garbageToken
+        : env[provocation.token && provocation.token !== 'admin' ? provocation.token : 'cfAdminToken'];
+  const guid =
+    provocation.guid === 'unknown'
+      ? onSpace
+        ? (env.cfUnknownSpaceGuid ?? defaultUnknownSpaceGuid)
+        : (env.cfUnknownOrgGuid ?? defaultUnknownOrgGuid)
+      : env[provocation.guid ?? resourceGuid]!;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token !== undefined) headers['Authorization'] = `bearer ${token}`;
+  // The answer releases before 2016 give to DELETE, on an instance that answers as they do.
+  const legacy = base.method === 'DELETE' && status === 200 && base.alternativeSuccesses && env.cfLegacyDeleteServer;
+  if (legacy) delete plan.alternativeSuccesses;
+  const server = provocation.server ? env[provocation.server] : legacy || undefined;
+  return {
+    ...plan,
+    request: {
+      ...(server ? { server } : {}),
+      path: base.path.replace('{guid}', encodeURIComponent(guid)),
+      headers,
+      body: bodyOf(provocation.body, base.method, username, env),
+    },
+    ...(provocation.burst ? { burst: Number(env.rateLimitBurst ?? 200) } : {}),
+  };
 }
 
-/** The dialect's answer to a malformed body, with the `error_code` of its example. */
-interface ParseError {
-  example: string;
-  errorCode: string | undefined;
+function bodyOf(body: Body | undefined, method: string, username: keyof ContractEnv, env: ContractEnv): string {
+  if (body === 'malformed') return malformedJson;
+  // One byte over Cloud Controller's 64 KiB limit.
+  if (body === 'tooLarge') return JSON.stringify({ username: env[username], padding: 'x'.repeat(65536) });
+  if (body === 'noUsername') return '{}';
+  const field = body?.username ?? username;
+  // On removals, UserNotFound is also the answer for a user UAA knows but Cloud Controller does not.
+  const name =
+    field === 'cfUnknownUsername'
+      ? ((method !== 'PUT' ? env.cfUaaOnlyUsername : undefined) ?? env.cfUnknownUsername ?? defaultUnknownUsername)
+      : env[field];
+  return JSON.stringify({ username: name, ...(body?.origin ? { origin: body.origin } : {}) });
 }
 
-function fallbackToParseError(plan: TransactionPlan, needs: string, parseError: ParseError): TransactionPlan {
-  // The status is still provoked for real; only the example differs.
+function fallbackTo(
+  plan: TransactionPlan,
+  operation: ContractOperation,
+  example: string,
+  needs: string,
+): TransactionPlan {
+  const value = anyExampleValue(operation, plan.status, example) as { error_code?: unknown } | undefined;
   const { expectErrorCode: _other, ...rest } = plan;
   return {
     ...rest,
-    example: parseError.example,
-    ...(parseError.errorCode ? { expectErrorCode: parseError.errorCode } : {}),
-    name: `${plan.name.replace(/ \S+$/, '')} ${parseError.example} (${needs} not given)`,
+    example,
+    ...(typeof value?.error_code === 'string' ? { expectErrorCode: value.error_code } : {}),
+    name: `${plan.name.replace(/ \S+$/, '')} ${example} (${needs} not given)`,
   };
 }
 
@@ -325,8 +448,12 @@ function memberPlan(base: TransactionPlan, status: number, env: ContractEnv): Tr
         missing(base, ['membersRateLimitToken'], env, 'a member API rate limit to exceed') ??
         send(env.membersRateLimitToken, undefined, Number(env.rateLimitBurst ?? 200))
       );
-    case 500:
-      return { ...base, skip: 'a server fault cannot be provoked by a valid request' };
+    case 500: {
+      const fault = errorKindProvocations.internalError;
+      if (!env.storageFaultServer) return { ...base, skip: `${fault.skip} (give ${envName('storageFaultServer')})` };
+      const plan = send(env.membersToken);
+      return { ...plan, request: { ...plan.request!, server: env.storageFaultServer } };
+    }
     default:
       return { ...base, skip: `no provocation known for DELETE ${status}` };
   }

@@ -20,19 +20,36 @@ export async function startMockTarget(): Promise<StartedTarget> {
 /** Limits the reference target runs with, so that 429 is provoked for real on both APIs. */
 export const referenceRateLimit = { requests: 100, windowMs: 10 * 60_000 };
 
+/**
+ * Cloud Controller's other two limits on the reference target. Admins are not counted by the
+ * general limit, so the v2 limit is provoked with an admin's token, and its admin allowance
+ * stays above what the admin token of the checks sends in a run; non-admins meet the general
+ * limit first. Unauthenticated requests from the checks' address are counted from the first
+ * credential-free check on, so their limit leaves room for all of them before the last burst.
+ */
+export const referenceCloudControllerLimits = {
+  v2Api: { requests: 10 * referenceRateLimit.requests, adminRequests: 1000, windowMs: referenceRateLimit.windowMs },
+  unauthenticated: { requests: 1000, windowMs: referenceRateLimit.windowMs },
+};
+
 /** What a seeded reference server holds that the checks need, minus what needs more than one server. */
 export type ReferenceEnvFields = Exclude<keyof ContractEnv, (typeof referenceEnvNeedsMore)[number]>;
 
 /**
  * Variables a seeded reference server started with its defaults cannot serve: the rate-limit
- * tokens need the limits the checks can use up (`--cf-rate-limit`, `--member-rate-limit`), and
- * the 503 checks a second instance whose identity service is down.
+ * tokens need the limits the checks can use up (`--cf-rate-limit`, `--cf-v2-rate-limit`,
+ * `--cf-unauthenticated-rate-limit`, `--member-rate-limit`), and the 503 checks a second
+ * instance whose identity service is down.
  */
 export const referenceEnvNeedsMore = [
   'cfRateLimitToken',
+  'cfV2RateLimitToken',
+  'cfIpRateLimit',
   'membersRateLimitToken',
   'rateLimitBurst',
   'cfIdentityUnavailableServer',
+  'storageFaultServer',
+  'cfLegacyDeleteServer',
 ] as const satisfies ReadonlyArray<keyof ContractEnv>;
 
 /**
@@ -79,9 +96,10 @@ export async function referenceContractEnv(options: {
 
 /**
  * A seeded reference server on a free port with a throwaway database, rate limits on both
- * APIs, and the tokens and identifiers of its fixtures; plus a second instance whose identity
- * service is down, so that 503 is provoked for real too. With `database` (a postgres:// URL)
- * both instances run on that database instead of throwaway SQLite files.
+ * APIs, and the tokens and identifiers of its fixtures; plus instances with the same key whose
+ * identity service is down (503), whose storage fails (500) and that answer DELETE as releases
+ * before 2016 (200), so that every documented response is provoked for real. With `database`
+ * (a postgres:// URL) every instance runs on that database instead of throwaway SQLite files.
  */
 export async function startReferenceTarget(
   options: { rateLimited?: boolean; database?: string } = {},
@@ -96,7 +114,14 @@ export async function startReferenceTarget(
     seed: true,
     jwtSecret: secret,
     // Without the test limits: the member API keeps its own default, Cloud Controller has none.
-    ...(rateLimited ? { memberRateLimit: referenceRateLimit, cloudControllerRateLimit: referenceRateLimit } : {}),
+    ...(rateLimited
+      ? {
+          memberRateLimit: referenceRateLimit,
+          cloudControllerRateLimit: referenceRateLimit,
+          cloudControllerV2RateLimit: referenceCloudControllerLimits.v2Api,
+          cloudControllerUnauthenticatedRateLimit: referenceCloudControllerLimits.unauthenticated,
+        }
+      : {}),
     log: () => {},
   });
   // The same data and key with the identity service down, for 503 UaaUnavailable.
@@ -108,6 +133,24 @@ export async function startReferenceTarget(
     userDirectoryAvailable: false,
     log: () => {},
   });
+  // The same key on a database that fails (closed under the running server), for 500.
+  const storageFault = await startServer({
+    port: 0,
+    databasePath: options.database ?? join(directory, 'storage-fault.db'),
+    seed: true,
+    jwtSecret: secret,
+    log: () => {},
+  });
+  await storageFault.store.close();
+  // The same data and key answering DELETE as releases before 2016 did (200 and the organization).
+  const legacyDelete = await startServer({
+    port: 0,
+    databasePath: options.database ?? join(directory, 'legacy-delete.db'),
+    seed: true,
+    jwtSecret: secret,
+    deleteSuccessStatus: 200,
+    log: () => {},
+  });
   const mint = (scopes: string[], userId: string, orgId?: string) =>
     mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
   const env: ContractEnv = {
@@ -115,16 +158,27 @@ export async function startReferenceTarget(
     // Callers of their own, so that using their limits up slows no other request; not an
     // admin, whom Cloud Controller does not count against the general limit.
     cfRateLimitToken: await mint(['cloud_controller.write', 'cloud_controller.read'], fixtures.userIds.user),
+    // An admin of its own (read only: the requests that use the limit up change nothing).
+    cfV2RateLimitToken: await mint(['cloud_controller.admin_read_only'], fixtures.userIds.manager),
+    cfIpRateLimit: 'yes',
     membersRateLimitToken: await mint(['update:org'], fixtures.otherMemberUserId, fixtures.membersOrgId),
     cfIdentityUnavailableServer: identityDown.url,
-    rateLimitBurst: String(referenceRateLimit.requests + 1),
+    storageFaultServer: storageFault.url,
+    cfLegacyDeleteServer: legacyDelete.url,
+    // Enough to use up the largest of the limits; a burst stops at the first 429.
+    rateLimitBurst: String(
+      Math.max(
+        referenceCloudControllerLimits.v2Api.adminRequests,
+        referenceCloudControllerLimits.unauthenticated.requests,
+      ) + 1,
+    ),
   };
   return {
     url: server.url,
     target: 'server',
     env,
     close: async () => {
-      await Promise.all([server.close(), identityDown.close()]);
+      await Promise.all([server.close(), identityDown.close(), storageFault.close(), legacyDelete.close()]);
       await rm(directory, { recursive: true, force: true });
     },
   };

@@ -18,7 +18,7 @@ export interface CheckResult {
 
 interface Step {
   operationId: string;
-  method: 'PUT' | 'DELETE';
+  method: 'PUT' | 'POST' | 'DELETE';
   /** Path template (for the contract) and concrete path. */
   template: string;
   path: string;
@@ -38,6 +38,49 @@ interface Workflow {
 }
 
 const rolePath = (role: string) => `/v2/organizations/{guid}/${role}`;
+
+/** A role change by username on the env's space or on that space's organization. */
+function roleStep(
+  env: ContractEnv,
+  resource: 'organizations' | 'spaces',
+  operation: { id: string; method: Step['method']; role: string },
+  username: string | undefined,
+  outcome: Pick<Step, 'expect' | 'expectErrorCode' | 'mockExample'>,
+): Step {
+  const guid = resource === 'spaces' ? env.cfSpaceGuid! : env.cfSpaceOrgGuid!;
+  const suffix = operation.method === 'POST' ? '/remove' : '';
+  return {
+    operationId: operation.id,
+    method: operation.method,
+    template: `/v2/${resource}/{guid}/${operation.role}${suffix}`,
+    path: `/v2/${resource}/${encodeURIComponent(guid)}/${operation.role}${suffix}`,
+    token: env.cfAdminToken,
+    body: { username },
+    ...outcome,
+    // A success that answers with the resource (every one but an organization removal's 204).
+    ...(outcome.expect[0]! < 300 && (operation.method === 'PUT' || resource === 'spaces')
+      ? {
+          check: (answer: unknown) => {
+            const found = (answer as { metadata?: { guid?: unknown } } | undefined)?.metadata?.guid;
+            return found === guid ? undefined : `metadata.guid ${JSON.stringify(found)} is not ${guid}`;
+          },
+        }
+      : {}),
+  };
+}
+
+const orgUsers = {
+  put: { id: 'associateUserWithOrganizationByUsername', method: 'PUT', role: 'users' },
+  post: { id: 'removeUserFromOrganizationByUsername', method: 'POST', role: 'users' },
+  delete: { id: 'disassociateUserWithOrganizationByUsername', method: 'DELETE', role: 'users' },
+} as const;
+const spaceDevelopers = {
+  put: { id: 'associateDeveloperWithSpaceByUsername', method: 'PUT', role: 'developers' },
+  post: { id: 'removeDeveloperFromSpaceByUsername', method: 'POST', role: 'developers' },
+} as const;
+const created = { expect: [201] };
+const removedFromOrg = { expect: [204, 200] };
+const invalidRelation = { expect: [400], expectErrorCode: 'CF-InvalidRelation', mockExample: 'InvalidRelation' };
 
 const workflows: Workflow[] = [
   {
@@ -95,6 +138,34 @@ const workflows: Workflow[] = [
         // The space roles are gone: removing again needs no recursive.
         { ...base, path, expect: [204, 200] },
       ];
+    },
+  },
+  {
+    name: 'a space role needs organization membership: InvalidRelation, then associate to the organization, then it succeeds',
+    needs: ['cfAdminToken', 'cfSpaceOrgGuid', 'cfSpaceGuid', 'cfNotInOrgUsername'],
+    steps: (env) => {
+      const user = env.cfNotInOrgUsername;
+      return [
+        roleStep(env, 'spaces', spaceDevelopers.put, user, invalidRelation),
+        roleStep(env, 'organizations', orgUsers.put, user, { ...created, mockExample: 'Organization' }),
+        roleStep(env, 'spaces', spaceDevelopers.put, user, { ...created, mockExample: 'Space' }),
+        // Leave the user as found: outside the organization again.
+        roleStep(env, 'spaces', spaceDevelopers.post, user, { expect: [200], mockExample: 'Space' }),
+        roleStep(env, 'organizations', orgUsers.post, user, removedFromOrg),
+      ];
+    },
+  },
+  {
+    name: 'remove via POST …/remove and via DELETE give the same state: the user is no longer in the organization',
+    needs: ['cfAdminToken', 'cfSpaceOrgGuid', 'cfSpaceGuid', 'cfNotInOrgUsername'],
+    steps: (env) => {
+      const user = env.cfNotInOrgUsername;
+      // A space role is refused (InvalidRelation) exactly when the user is not in the organization.
+      return [orgUsers.post, orgUsers.delete].flatMap((removal) => [
+        roleStep(env, 'organizations', orgUsers.put, user, { ...created, mockExample: 'Organization' }),
+        roleStep(env, 'organizations', removal, user, removedFromOrg),
+        roleStep(env, 'spaces', spaceDevelopers.put, user, invalidRelation),
+      ]);
     },
   },
   {
@@ -203,6 +274,9 @@ const mockEnv: ContractEnv = {
   cfUsername: 'user@example.com',
   cfSpaceRolesUsername: 'user@example.com',
   cfSpaceRolesOrgGuid: 'f996b04a-68c3-4af7-bbf1-a13fd3880ae6',
+  cfSpaceGuid: 'e2d05c43-f95f-4ec7-82ec-0904d82abe5e',
+  cfSpaceOrgGuid: 'f996b04a-68c3-4af7-bbf1-a13fd3880ae6',
+  cfNotInOrgUsername: 'user@example.com',
   membersToken: 'contract-checks',
   membersUserId: '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34',
 };

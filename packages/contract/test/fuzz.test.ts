@@ -66,7 +66,7 @@ test('a server answering 500 to usernames over 64 characters is caught, shrunk t
     expect(usernames.some(atBoundary), seedNote(result)).toBe(true);
     for (const [index, failure] of result.failures.entries()) {
       expect(failure.status).toBe(500);
-      expect(failure.violations.join('\n')).toContain('undocumented status 500');
+      expect(failure.violations.join('\n')).toContain('status 500: a server fault');
       expect(atBoundary(usernames[index]!) || usernames[index] === 'a'.repeat(256), seedNote(result)).toBe(true);
       // The body as sent, in the curl line (single quotes escaped for the shell).
       expect(failure.curl).toContain(JSON.stringify(bodyUsername(result, index)).replaceAll("'", `'\\''`));

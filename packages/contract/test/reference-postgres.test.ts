@@ -4,7 +4,7 @@ import { startReferenceTarget, type StartedTarget } from '../src/targets.js';
 import { expectReferencePasses } from './reference-checks.js';
 
 // The same checks against the reference server on PostgreSQL (a throw-away cluster): its
-// two instances (the second one with the identity service down) share one database.
+// instances (the others: identity service down, storage failing, DELETE as before 2016) share one database.
 
 let cluster: PostgresCluster;
 let server: StartedTarget;

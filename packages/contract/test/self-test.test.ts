@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { loadDocument } from '@org-membership-api/spec';
 import { runContractChecks, type ContractCheckResult } from '../src/index.js';
+import { buildPlan } from '../src/plan.js';
 import { startMockTarget, type StartedTarget } from '../src/targets.js';
 
 /** What a deliberately wrong server does to one response of one operation. */
@@ -24,76 +26,88 @@ const json = (mutate: (body: Record<string, Record<string, unknown>>) => void) =
   response.body = JSON.stringify(body);
 };
 
+const fakeToken = 'secret-token-that-must-not-leak';
+const plans = buildPlan(loadDocument(), 'mock', { cfAdminToken: fakeToken });
+/** The name of the check of one documented response (it names the example the plan picked). */
+function checkOf(method: string, path: string, status: number) {
+  const plan = plans.find((p) => p.key === `${method} ${path} ${status}`);
+  if (!plan) throw new Error(`no plan for ${method} ${path} ${status}`);
+  return plan;
+}
+const org = (role: string) => new RegExp(`^/v2/organizations/[^/]+/${role}$`);
+const orgTemplate = (role: string) => `/v2/organizations/{guid}/${role}`;
+const notFound = checkOf('DELETE', orgTemplate('billing_managers'), 404);
+
 const defects: Defect[] = [
   {
     method: 'PUT',
-    path: /\/users$/,
+    path: org('users'),
     status: 201,
-    check: 'associateUserWithOrganizationByUsername 201',
+    check: checkOf('PUT', orgTemplate('users'), 201).name,
     violation: 'undocumented status 200',
     apply: (r) => void (r.status = 200),
   },
   {
     method: 'DELETE',
-    path: /\/users$/,
+    path: org('users'),
     status: 200,
-    check: 'disassociateUserWithOrganizationByUsername 200',
+    check: checkOf('DELETE', orgTemplate('users'), 200).name,
     violation: "missing required property 'guid'",
     apply: json((b) => void delete b['metadata']!['guid']),
   },
   {
     method: 'PUT',
-    path: /\/managers$/,
+    path: org('managers'),
     status: 201,
-    check: 'associateManagerWithOrganizationByUsername 201',
+    check: checkOf('PUT', orgTemplate('managers'), 201).name,
     violation: 'body/entity/billing_enabled: wrong type (must be boolean)',
     apply: json((b) => void (b['entity']!['billing_enabled'] = 'false')),
   },
   {
     method: 'PUT',
-    path: /\/billing_managers$/,
+    path: org('billing_managers'),
     status: 201,
-    check: 'associateBillingManagerWithOrganizationByUsername 201',
+    check: checkOf('PUT', orgTemplate('billing_managers'), 201).name,
     violation: 'body/metadata/created_at: wrong format (must be date-time)',
     apply: json((b) => void (b['metadata']!['created_at'] = 'yesterday')),
   },
   {
     method: 'DELETE',
-    path: /\/managers$/,
+    path: org('managers'),
     status: 200,
-    check: 'disassociateManagerWithOrganizationByUsername 200',
+    check: checkOf('DELETE', orgTemplate('managers'), 200).name,
     violation: "extra property 'owner'",
     apply: json((b) => void (b['entity']!['owner'] = 'someone')),
   },
   {
     method: 'PUT',
-    path: /\/auditors$/,
+    path: org('auditors'),
     status: 403,
-    check: 'associateAuditorWithOrganizationByUsername 403 InsufficientScope',
+    check: checkOf('PUT', orgTemplate('auditors'), 403).name,
     violation: 'missing required header X-VCAP-Request-ID',
     apply: (r) => void delete r.headers['x-vcap-request-id'],
   },
   {
     method: 'DELETE',
-    path: /\/auditors$/,
+    path: org('auditors'),
     status: 401,
-    check: 'disassociateAuditorWithOrganizationByUsername 401 InvalidAuthToken',
+    check: checkOf('DELETE', orgTemplate('auditors'), 401).name,
     violation: 'wrong content type text/plain',
     apply: (r) => void (r.headers['content-type'] = 'text/plain'),
   },
   {
     method: 'DELETE',
-    path: /\/billing_managers$/,
+    path: org('billing_managers'),
     status: 404,
-    check: 'disassociateBillingManagerWithOrganizationByUsername 404 OrganizationNotFound',
-    violation: 'error_code "CF-UserNotFound" where the request provokes CF-OrganizationNotFound',
-    apply: json((b) => void Object.assign(b, { error_code: 'CF-UserNotFound', code: 20003 })),
+    check: checkOf('DELETE', orgTemplate('billing_managers'), 404).name,
+    violation: `error_code "CF-InvalidRelation" where the request provokes ${notFound.expectErrorCode}`,
+    apply: json((b) => void Object.assign(b, { error_code: 'CF-InvalidRelation', code: 1002 })),
   },
   {
     method: 'PUT',
-    path: /\/billing_managers$/,
+    path: org('billing_managers'),
     status: 429,
-    check: 'associateBillingManagerWithOrganizationByUsername 429 RateLimitExceeded',
+    check: checkOf('PUT', orgTemplate('billing_managers'), 429).name,
     violation: 'header Retry-After: wrong type (must be integer)',
     apply: (r) => void (r.headers['retry-after'] = 'soon'),
   },
@@ -165,7 +179,6 @@ let mock: StartedTarget;
 let wrong: Server;
 let result: ContractCheckResult;
 let reportDir: string;
-const fakeToken = 'secret-token-that-must-not-leak';
 
 beforeAll(async () => {
   mock = await startMockTarget();

@@ -138,6 +138,8 @@ function problemsOf(
         `status ${response.status} to a request with ${breakage.variant} credentials (expected ${allowed.join(' or ')})`,
       );
   }
+  // Documented for storage faults, which no generated request to a healthy server provokes.
+  if (response.status === 500) problems.push('status 500: a server fault in answer to a request');
   if (!hasToken && operation.needsToken && breakage.kind !== 'credentials' && response.status < 300)
     problems.push(`success ${response.status} to a request without a token`);
   return problems;
