@@ -5,18 +5,21 @@ import {
   FEATURE_FLAG_DEFAULTS,
   StorageError,
   defaultAuditRetention,
+  organizationFromRow,
+  spaceFromRow,
   type ChangeContext,
   type Dataset,
   type DirectoryUser,
   type FeatureFlag,
   type OrgRole,
   type Organization,
-  type OrganizationStatus,
+  type OrganizationRow,
   type GrantSpaceRoleResult,
   type RevokeResult,
   type RoleEvent,
   type Space,
   type SpaceRole,
+  type SpaceRow,
   type Store,
 } from './store.js';
 
@@ -62,28 +65,6 @@ function describe(error: unknown): string {
 const hasNul = (...values: string[]): boolean => values.some((value) => value.includes('\0'));
 const auditText = (value: string | undefined): string | null =>
   value === undefined ? null : value.replace(/\0/g, '\uFFFD');
-
-interface SpaceRow {
-  guid: string;
-  organization_guid: string;
-  name: string;
-  allow_ssh: number;
-  space_quota_definition_guid: string | null;
-  isolation_segment_guid: string | null;
-  created_at: string;
-  updated_at: string | null;
-}
-
-interface OrganizationRow {
-  guid: string;
-  name: string;
-  status: OrganizationStatus;
-  quota_definition_guid: string;
-  billing_enabled: number;
-  default_isolation_segment_guid: string | null;
-  created_at: string;
-  updated_at: string | null;
-}
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -227,16 +208,7 @@ export class PgStore implements Store {
     });
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      guid: row.guid,
-      name: row.name,
-      status: row.status,
-      quotaDefinitionGuid: row.quota_definition_guid,
-      billingEnabled: row.billing_enabled !== 0,
-      defaultIsolationSegmentGuid: row.default_isolation_segment_guid,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return organizationFromRow(row);
   }
 
   async hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean> {
@@ -271,16 +243,7 @@ export class PgStore implements Store {
     });
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      guid: row.guid,
-      organizationGuid: row.organization_guid,
-      name: row.name,
-      allowSsh: row.allow_ssh !== 0,
-      spaceQuotaDefinitionGuid: row.space_quota_definition_guid,
-      isolationSegmentGuid: row.isolation_segment_guid,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return spaceFromRow(row);
   }
 
   async hasSpaceRole(spaceGuid: string, userId: string, role: SpaceRole): Promise<boolean> {

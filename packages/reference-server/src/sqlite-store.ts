@@ -9,37 +9,22 @@ import type {
   FeatureFlag,
   OrgRole,
   Organization,
-  OrganizationStatus,
+  OrganizationRow,
   RevokeResult,
   GrantSpaceRoleResult,
   RoleEvent,
   Space,
   SpaceRole,
+  SpaceRow,
   Store,
 } from './store.js';
-import { FEATURE_FLAG_DEFAULTS, StorageError, defaultAuditRetention } from './store.js';
-
-interface OrganizationRow {
-  guid: string;
-  name: string;
-  status: OrganizationStatus;
-  quota_definition_guid: string;
-  billing_enabled: number;
-  default_isolation_segment_guid: string | null;
-  created_at: string;
-  updated_at: string | null;
-}
-
-interface SpaceRow {
-  guid: string;
-  organization_guid: string;
-  name: string;
-  allow_ssh: number;
-  space_quota_definition_guid: string | null;
-  isolation_segment_guid: string | null;
-  created_at: string;
-  updated_at: string | null;
-}
+import {
+  FEATURE_FLAG_DEFAULTS,
+  StorageError,
+  defaultAuditRetention,
+  organizationFromRow,
+  spaceFromRow,
+} from './store.js';
 
 function now(): string {
   return new Date().toISOString();
@@ -260,16 +245,7 @@ export class SqliteStore implements Store {
   async findOrganization(guid: string): Promise<Organization | undefined> {
     const row = this.#statements.organization.get(guid);
     if (!row) return undefined;
-    return {
-      guid: row.guid,
-      name: row.name,
-      status: row.status,
-      quotaDefinitionGuid: row.quota_definition_guid,
-      billingEnabled: row.billing_enabled !== 0,
-      defaultIsolationSegmentGuid: row.default_isolation_segment_guid,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return organizationFromRow(row);
   }
 
   async hasOrgRole(organizationGuid: string, userId: string, role: OrgRole): Promise<boolean> {
@@ -297,16 +273,7 @@ export class SqliteStore implements Store {
   async findSpace(guid: string): Promise<Space | undefined> {
     const row = this.#statements.space.get(guid);
     if (!row) return undefined;
-    return {
-      guid: row.guid,
-      organizationGuid: row.organization_guid,
-      name: row.name,
-      allowSsh: row.allow_ssh !== 0,
-      spaceQuotaDefinitionGuid: row.space_quota_definition_guid,
-      isolationSegmentGuid: row.isolation_segment_guid,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return spaceFromRow(row);
   }
 
   async hasSpaceRole(spaceGuid: string, userId: string, role: SpaceRole): Promise<boolean> {

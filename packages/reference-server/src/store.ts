@@ -58,6 +58,58 @@ export interface Space {
   updatedAt: string | null;
 }
 
+// The tables' rows as both stores read them (the same columns in SQLite and PostgreSQL).
+
+export interface OrganizationRow {
+  guid: string;
+  name: string;
+  status: OrganizationStatus;
+  quota_definition_guid: string;
+  billing_enabled: number;
+  default_isolation_segment_guid: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface SpaceRow {
+  guid: string;
+  organization_guid: string;
+  name: string;
+  allow_ssh: number;
+  space_quota_definition_guid: string | null;
+  isolation_segment_guid: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** The organization a row of `organizations` holds. */
+export function organizationFromRow(row: OrganizationRow): Organization {
+  return {
+    guid: row.guid,
+    name: row.name,
+    status: row.status,
+    quotaDefinitionGuid: row.quota_definition_guid,
+    billingEnabled: row.billing_enabled !== 0,
+    defaultIsolationSegmentGuid: row.default_isolation_segment_guid,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The space a row of `spaces` holds. */
+export function spaceFromRow(row: SpaceRow): Space {
+  return {
+    guid: row.guid,
+    organizationGuid: row.organization_guid,
+    name: row.name,
+    allowSsh: row.allow_ssh !== 0,
+    spaceQuotaDefinitionGuid: row.space_quota_definition_guid,
+    isolationSegmentGuid: row.isolation_segment_guid,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 /** Everything a dataset load can create; used for fixtures. */
 export interface Dataset {
   organizations: Organization[];
