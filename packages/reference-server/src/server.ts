@@ -83,20 +83,91 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const ORG_ROLE_PATH = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)(\/remove)?$/;
-const SPACE_ROLE_PATH = /^\/v2\/spaces\/([^/]+)\/(developers|managers|auditors)(\/remove)?$/;
-// Also under the base path of the contract's server URL (https://api.aerospike.com/v1), as the mock.
-const MEMBER_PATH = /^(?:\/v1)?\/organization\/members\/([^/]+)$/;
+/** A route of the server: the paths it answers (capture groups: its parameters) and its methods. */
+interface Route<Operation> {
+  path: RegExp;
+  methods: readonly string[];
+  /** What the request asks for, from its method and the decoded parameters. */
+  operation: (method: string, params: string[]) => Operation;
+}
+
+/** A role change by username: which role, of which organization or space, and how. */
+interface RoleOperation {
+  guid: string;
+  target: RoleTarget;
+  action: 'associate' | 'remove';
+  viaDelete: boolean;
+}
+
+const orgRoles = 'users|managers|billing_managers|auditors';
+const spaceRoles = 'developers|managers|auditors';
+const roleOperation =
+  (kind: RoleTarget['kind']) =>
+  (method: string, [guid, role]: string[]): RoleOperation => ({
+    guid: guid!,
+    target: kind === 'organization' ? { kind, role: role as OrgRole } : { kind, role: role as SpaceRole },
+    action: method === 'PUT' ? 'associate' : 'remove',
+    viaDelete: method === 'DELETE',
+  });
+
+/** Cloud Controller's routes the server implements (the v2 role changes by username). */
+const cloudControllerRoutes: ReadonlyArray<Route<RoleOperation>> = [
+  {
+    path: new RegExp(`^/v2/organizations/([^/]+)/(${orgRoles})$`),
+    methods: ['PUT', 'DELETE'],
+    operation: roleOperation('organization'),
+  },
+  {
+    path: new RegExp(`^/v2/organizations/([^/]+)/(${orgRoles})/remove$`),
+    methods: ['POST'],
+    operation: roleOperation('organization'),
+  },
+  {
+    path: new RegExp(`^/v2/spaces/([^/]+)/(${spaceRoles})$`),
+    methods: ['PUT', 'DELETE'],
+    operation: roleOperation('space'),
+  },
+  {
+    path: new RegExp(`^/v2/spaces/([^/]+)/(${spaceRoles})/remove$`),
+    methods: ['POST'],
+    operation: roleOperation('space'),
+  },
+];
+
+/** The member API's routes, also under the base path of the contract's server URL (https://api.aerospike.com/v1), as the mock. */
+const memberRoutes: ReadonlyArray<Route<{ userId: string }>> = [
+  {
+    path: /^(?:\/v1)?\/organization\/members\/([^/]+)$/,
+    methods: ['DELETE'],
+    operation: (_method, [userId]) => ({ userId: userId! }),
+  },
+];
+
+const allRoutes: ReadonlyArray<Route<unknown>> = [...cloudControllerRoutes, ...memberRoutes];
+
+/** The operation a request asks for, or undefined when no route answers its method and path. */
+function routeOperation<Operation>(
+  routes: ReadonlyArray<Route<Operation>>,
+  method: string | undefined,
+  path: string,
+): Operation | undefined {
+  for (const route of routes) {
+    const match = route.path.exec(path);
+    if (match && method !== undefined && route.methods.includes(method))
+      return route.operation(method, match.slice(1).map(decodeSegment));
+  }
+  return undefined;
+}
 
 /** Default body limit, the same as the mock's. */
 export const defaultMaxBodyBytes = 64 * 1024;
 /** Past this much, an oversized body is no longer read and dropped: the connection is closed. */
 const maxDrainBytes = 16 * 1024 * 1024;
 
+/** The methods the routes of `path` answer (every route's, for a path of none): the `Allow` of a 405. */
 function allowedMethods(path: string): string {
-  if (MEMBER_PATH.test(path)) return 'DELETE';
-  if (path.endsWith('/remove')) return 'POST';
-  return 'PUT, DELETE';
+  const matching = allRoutes.filter((route) => route.path.test(path));
+  return [...new Set((matching.length ? matching : allRoutes).flatMap((route) => route.methods))].join(', ');
 }
 
 function decodeSegment(segment: string): string {
@@ -159,28 +230,6 @@ function sendUnknownRoute(res: ServerResponse, headers: Record<string, string>, 
   if (isCloudController(dialect)) return sendJson(res, status, headers, body);
   const { code, message } = body as { code: string; message: string };
   sendMemberError(res, headers, { status, code, message }, path);
-}
-
-/** The role a by-username route changes, or undefined for other routes and methods. */
-function roleRoute(
-  method: string | undefined,
-  url: URL,
-): { guid: string; target: RoleTarget; action: 'associate' | 'remove'; viaDelete: boolean } | undefined {
-  const org = ORG_ROLE_PATH.exec(url.pathname);
-  const space = org ? undefined : SPACE_ROLE_PATH.exec(url.pathname);
-  const match = org ?? space;
-  if (!match) return undefined;
-  const viaPost = match[3] !== undefined;
-  if (viaPost ? method !== 'POST' : method !== 'PUT' && method !== 'DELETE') return undefined;
-  const target: RoleTarget = org
-    ? { kind: 'organization', role: match[2] as OrgRole }
-    : { kind: 'space', role: match[2] as SpaceRole };
-  return {
-    guid: decodeSegment(match[1]!),
-    target,
-    action: method === 'PUT' ? 'associate' : 'remove',
-    viaDelete: method === 'DELETE',
-  };
 }
 
 function rateLimitKey(req: IncomingMessage, authentication: Authentication): string {
@@ -255,7 +304,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
         if (!outcome.allowed) return sendRateLimited(res, requestId, outcome);
         Object.assign(headers, outcome.headers);
       }
-      const route = roleRoute(req.method, url);
+      const route = routeOperation(cloudControllerRoutes, req.method, url.pathname);
       if (!route) return sendUnknownRoute(res, headers, dialect, url.pathname);
       // Rack keeps the last of repeated query parameters; only exactly "true" counts.
       const recursive =
@@ -266,15 +315,15 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       await handleRoleRequest(cloudController, { res, headers, requestId, ...route, recursive, authentication, body });
       return;
     }
-    const memberMatch = MEMBER_PATH.exec(url.pathname);
-    if (memberMatch && req.method === 'DELETE') {
+    const member = routeOperation(memberRoutes, req.method, url.pathname);
+    if (member) {
       const authentication = await authenticate(req, verifier, memberTokens, log);
       await handleRemoveMember(members, {
         res,
         headers,
         requestId,
         path: url.pathname,
-        userId: decodeSegment(memberMatch[1]!),
+        userId: member.userId,
         authentication,
         rateLimitKey: rateLimitKey(req, authentication),
         body,
