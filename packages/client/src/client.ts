@@ -5,11 +5,20 @@ import { createTransport, type TokenProvider, type TransportOptions } from './tr
 
 /** The four organization roles Cloud Controller v2 assigns by username. */
 export type Role = 'users' | 'managers' | 'billing_managers' | 'auditors';
+/** The three space roles Cloud Controller v2 assigns by username. */
+export type SpaceRole = 'developers' | 'managers' | 'auditors';
 
 export type Organization = components['schemas']['OrganizationResource'];
+export type Space = components['schemas']['SpaceResource'];
 
-/** The Cloud Controller v2 paths (organization roles by username). */
-export type CloudControllerPaths = Pick<paths, `/v2/organizations/{guid}/${Role}`>;
+/** The Cloud Controller v2 paths (organization and space roles by username). */
+export type CloudControllerPaths = Pick<
+  paths,
+  | `/v2/organizations/{guid}/${Role}`
+  | `/v2/organizations/{guid}/${Role}/remove`
+  | `/v2/spaces/{guid}/${SpaceRole}`
+  | `/v2/spaces/{guid}/${SpaceRole}/remove`
+>;
 /** The Aerospike Cloud API paths (organization members). */
 export type MembersPaths = Pick<paths, '/organization/members/{userId}'>;
 
@@ -20,9 +29,17 @@ export interface ApiOptions {
   token?: string | TokenProvider;
 }
 
+export interface CloudControllerOptions extends ApiOptions {
+  /**
+   * Removes roles with the deprecated `DELETE /v2/{organizations,spaces}/{guid}/{role}` instead of
+   * `POST …/{role}/remove`, for foundations whose Cloud Controller predates `…/remove`.
+   */
+  removeWithDelete?: boolean;
+}
+
 export interface OrgMembershipClientOptions extends TransportOptions {
-  /** Cloud Controller v2 (organization roles). */
-  cloudController?: ApiOptions;
+  /** Cloud Controller v2 (organization and space roles). */
+  cloudController?: CloudControllerOptions;
   /** Aerospike Cloud API (organization members). */
   members?: ApiOptions;
 }
@@ -35,28 +52,45 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface RoleTarget {
-  /** The organization's guid. */
-  org: string;
-  role: Role;
+interface ByUsername {
   username: string;
   /** The identity provider the user is registered with (`uaa`, `ldap`, ...); needed when the username exists in several. */
   origin?: string;
 }
 
-/** `recursive` (also remove the user's space roles) exists for the `users` role only. */
+/** An organization role of a user. */
+export interface RoleTarget extends ByUsername {
+  /** The organization's guid. */
+  org: string;
+  role: Role;
+  space?: never;
+}
+
+/** A space role of a user (who must be a member of the space's organization to get one). */
+export interface SpaceRoleTarget extends ByUsername {
+  /** The space's guid. */
+  space: string;
+  role: SpaceRole;
+  org?: never;
+}
+
+/** `recursive` (also remove the user's space roles) exists for the organization `users` role only. */
 export type RoleRemoval = RoleTarget &
   ({ role: 'users'; recursive?: boolean } | { role: Exclude<Role, 'users'>; recursive?: never });
+export type SpaceRoleRemoval = SpaceRoleTarget & { recursive?: never };
 
 export interface OrgMembershipClient {
   roles: {
-    /** Gives `username` the role in the organization (201: answers the organization). */
+    /** Gives `username` the role in the organization (answers it) or in the space (answers it). */
     associate(target: RoleTarget, options?: CallOptions): Promise<Organization>;
+    associate(target: SpaceRoleTarget, options?: CallOptions): Promise<Space>;
     /**
-     * Takes the role away. Cloud Controller releases before 2016 answer 200 with the
-     * organization, later ones 204 with no body: the result is then `undefined`.
+     * Takes the role away with `POST …/{role}/remove` (or the deprecated `DELETE`, see
+     * {@link CloudControllerOptions.removeWithDelete}). Organizations: `undefined` (204), or the
+     * organization from a `DELETE` to a release before 2016 (200). Spaces: the space (200).
      */
     remove(target: RoleRemoval, options?: CallOptions): Promise<Organization | undefined>;
+    remove(target: SpaceRoleRemoval, options?: CallOptions): Promise<Space>;
   };
   members: {
     /** Removes the user from the caller's organization (the token's). */
@@ -87,32 +121,31 @@ export function createOrgMembershipClient(options: OrgMembershipClientOptions): 
   };
   const cloudController = connect<CloudControllerPaths>('cloudController');
   const members = connect<MembersPaths>('members');
-  // The four role paths have identical operations, so one of them types them all.
-  const rolePath = (role: Role) => `/v2/organizations/{guid}/${role}` as '/v2/organizations/{guid}/users';
+  // The role operations differ only in their answers (the facade's signatures give them), so one
+  // path and method type every call.
+  type Path = '/v2/organizations/{guid}/users';
+  const roleCall = async (
+    method: 'PUT' | 'POST' | 'DELETE',
+    // The rest is the body: `username` and `origin`.
+    { org, space, role, recursive, ...body }: (RoleRemoval | SpaceRoleRemoval) & { recursive?: boolean },
+    call?: CallOptions,
+  ) =>
+    unwrap(
+      await cloudController()[method as 'DELETE'](
+        `/v2/${org ? 'organizations' : 'spaces'}/{guid}/${role}${method === 'POST' ? '/remove' : ''}` as Path,
+        // openapi-fetch sends a boolean as `true`/`false`; Cloud Controller counts only `true`.
+        { params: { path: { guid: org ?? space }, query: { recursive } as { recursive?: string } }, body, ...call },
+      ),
+    );
 
   return {
     roles: {
-      associate: async ({ org, role, username, origin }, call) =>
-        unwrap(
-          await cloudController().PUT(rolePath(role), {
-            params: { path: { guid: org } },
-            body: { username, origin },
-            ...call,
-          }),
-        ),
-      remove: async ({ org, role, username, origin, recursive }, call) =>
-        unwrap(
-          await cloudController().DELETE(rolePath(role), {
-            params: { path: { guid: org }, query: { recursive } },
-            body: { username, origin },
-            ...call,
-          }),
-        ),
-    },
+      associate: roleCall.bind(null, 'PUT'),
+      remove: roleCall.bind(null, options.cloudController?.removeWithDelete ? 'DELETE' : 'POST'),
+    } as OrgMembershipClient['roles'],
     members: {
-      remove: async ({ userId }, call) => {
-        unwrap(await members().DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call }));
-      },
+      remove: async ({ userId }, call) =>
+        unwrap(await members().DELETE('/organization/members/{userId}', { params: { path: { userId } }, ...call })),
     },
     raw: {
       get cloudController() {

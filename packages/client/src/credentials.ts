@@ -6,7 +6,7 @@
 const credentialsByHolder = new WeakMap<object, readonly string[]>();
 
 export function recordCredentials(holder: object, credentials: readonly string[]): void {
-  if (credentials.length) credentialsByHolder.set(holder, credentials);
+  credentialsByHolder.set(holder, credentials);
 }
 
 /** The credentials recorded for `holder` (none for a string, a static token, which holds only itself). */
@@ -20,7 +20,6 @@ const TOKEN_RUN = /[\w.~+/=-]{12,}/g;
 
 /** `text` with every credential, and every long enough piece of one, replaced by `[REDACTED]`. */
 export function redact(text: string, credentials: readonly string[]): string {
-  if (!credentials.length) return text;
   for (const credential of credentials) if (credential) text = text.split(credential).join('[REDACTED]');
   return text.replace(TOKEN_RUN, (run) =>
     credentials.some((credential) => credential.includes(run)) ? '[REDACTED]' : run,

@@ -71,18 +71,6 @@ export class ResponseParseError extends ApiError {
 }
 
 /**
- * The JSON value of `text`, the body of the success answer `response`, or a
- * {@link ResponseParseError} (which does not quote the text: it may echo the request).
- */
-export function parseJsonBody(response: Response, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ResponseParseError(response);
-  }
-}
-
-/**
  * Returns the data of an openapi-fetch result, or throws {@link ApiError} for any non-2xx answer.
  * The `roles` and `members` methods use it; use it with the raw clients to get the same errors.
  */

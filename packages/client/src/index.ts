@@ -2,6 +2,7 @@ export { clientCredentials, type ClientCredentialsOptions } from './auth.js';
 export {
   createOrgMembershipClient,
   type ApiOptions,
+  type CloudControllerOptions,
   type CallOptions,
   type CloudControllerPaths,
   type MembersPaths,
@@ -11,6 +12,10 @@ export {
   type Role,
   type RoleRemoval,
   type RoleTarget,
+  type Space,
+  type SpaceRole,
+  type SpaceRoleRemoval,
+  type SpaceRoleTarget,
 } from './client.js';
 export { ApiError, ResponseParseError, unwrap } from './errors.js';
 export {

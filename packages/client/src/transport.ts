@@ -1,5 +1,5 @@
 import { credentialsOf, recordCredentials } from './credentials.js';
-import { parseJsonBody, ResponseParseError } from './errors.js';
+import { ResponseParseError } from './errors.js';
 
 /** What openapi-fetch calls to send a request (its `fetch` option). */
 export type Fetch = (request: Request) => Promise<Response>;
@@ -39,10 +39,8 @@ export interface TransportOptions {
  * forms start with the day name). Undefined for a missing or unreadable value.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  value = value.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = /^[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
+  value = value?.trim() ?? '';
+  const date = /^\d+$/.test(value) ? now + Number(value) * 1000 : /^[a-z]/i.test(value) ? Date.parse(value) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -166,7 +164,13 @@ export function createTransport(options: TransportOptions, api?: { token?: strin
             headers: response.headers,
           });
           recordCredentials(answer, credentials);
-          if (api && answer.ok && text) parseJsonBody(answer, text);
+          if (api && answer.ok && text)
+            try {
+              JSON.parse(text);
+            } catch {
+              // The error does not quote the text: it may echo the request.
+              throw new ResponseParseError(answer);
+            }
           return answer;
         }
         void discard(response);

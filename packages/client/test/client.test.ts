@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOrgMembershipClient, type Role } from '../src/index.js';
+import { createOrgMembershipClient, type Role, type SpaceRole } from '../src/index.js';
 import {
   CLOUD_CONTROLLER_URL,
   empty,
@@ -8,14 +8,17 @@ import {
   MEMBERS_URL,
   organization,
   ORG_GUID,
+  space,
+  SPACE_GUID,
   USER_ID,
 } from './support.js';
 
 const ROLES: Role[] = ['users', 'managers', 'billing_managers', 'auditors'];
+const SPACE_ROLES: SpaceRole[] = ['developers', 'managers', 'auditors'];
 
-function client(fetch: ReturnType<typeof fakeFetch>) {
+function client(fetch: ReturnType<typeof fakeFetch>, removeWithDelete?: boolean) {
   return createOrgMembershipClient({
-    cloudController: { baseUrl: `${CLOUD_CONTROLLER_URL}/`, token: 'cc-token' },
+    cloudController: { baseUrl: `${CLOUD_CONTROLLER_URL}/`, token: 'cc-token', removeWithDelete },
     members: { baseUrl: MEMBERS_URL, token: 'members-token' },
     fetch,
   });
@@ -58,16 +61,76 @@ describe('roles.associate', () => {
   });
 });
 
+describe('roles.associate for spaces', () => {
+  it.each(SPACE_ROLES)('PUTs the username to /v2/spaces/{guid}/%s and answers the space', async (role) => {
+    const fetch = fakeFetch(() => json(201, space));
+    await expect(
+      client(fetch).roles.associate({ space: SPACE_GUID, role, username: 'user@example.com', origin: 'ldap' }),
+    ).resolves.toEqual(space);
+    expect(sent(fetch)).toEqual([
+      {
+        method: 'PUT',
+        url: `${CLOUD_CONTROLLER_URL}/v2/spaces/${SPACE_GUID}/${role}`,
+        contentType: 'application/json',
+        body: { username: 'user@example.com', origin: 'ldap' },
+      },
+    ]);
+  });
+});
+
 describe('roles.remove', () => {
-  it.each(ROLES)('DELETEs /v2/organizations/{guid}/%s with the username in the body', async (role) => {
-    const fetch = fakeFetch(() => empty(204));
-    await client(fetch).roles.remove({ org: ORG_GUID, role, username: 'user@example.com' });
+  it.each(ROLES)(
+    'POSTs the username to /v2/organizations/{guid}/%s/remove (not the deprecated DELETE)',
+    async (role) => {
+      const fetch = fakeFetch(() => empty(204));
+      await expect(
+        client(fetch).roles.remove({ org: ORG_GUID, role, username: 'user@example.com' }),
+      ).resolves.toBeUndefined();
+      expect(sent(fetch)).toEqual([
+        {
+          method: 'POST',
+          url: `${CLOUD_CONTROLLER_URL}/v2/organizations/${ORG_GUID}/${role}/remove`,
+          contentType: 'application/json',
+          body: { username: 'user@example.com' },
+        },
+      ]);
+    },
+  );
+
+  it.each(SPACE_ROLES)('POSTs the username to /v2/spaces/{guid}/%s/remove and answers the space', async (role) => {
+    const fetch = fakeFetch(() => json(200, space));
+    await expect(
+      client(fetch).roles.remove({ space: SPACE_GUID, role, username: 'user@example.com', origin: 'uaa' }),
+    ).resolves.toEqual(space);
+    expect(sent(fetch)).toEqual([
+      {
+        method: 'POST',
+        url: `${CLOUD_CONTROLLER_URL}/v2/spaces/${SPACE_GUID}/${role}/remove`,
+        contentType: 'application/json',
+        body: { username: 'user@example.com', origin: 'uaa' },
+      },
+    ]);
+  });
+
+  it('DELETEs /v2/{organizations,spaces}/{guid}/{role} with removeWithDelete, for foundations older than …/remove', async () => {
+    const fetch = fakeFetch(
+      () => empty(204),
+      () => json(200, space),
+    );
+    await client(fetch, true).roles.remove({ org: ORG_GUID, role: 'users', username: 'u', recursive: true });
+    await client(fetch, true).roles.remove({ space: SPACE_GUID, role: 'developers', username: 'u' });
     expect(sent(fetch)).toEqual([
       {
         method: 'DELETE',
-        url: `${CLOUD_CONTROLLER_URL}/v2/organizations/${ORG_GUID}/${role}`,
+        url: `${CLOUD_CONTROLLER_URL}/v2/organizations/${ORG_GUID}/users?recursive=true`,
         contentType: 'application/json',
-        body: { username: 'user@example.com' },
+        body: { username: 'u' },
+      },
+      {
+        method: 'DELETE',
+        url: `${CLOUD_CONTROLLER_URL}/v2/spaces/${SPACE_GUID}/developers`,
+        contentType: 'application/json',
+        body: { username: 'u' },
       },
     ]);
   });
@@ -85,14 +148,14 @@ describe('roles.remove', () => {
     ]);
   });
 
-  it('answers the organization for a 200 (2015 releases) and undefined for a 204 (later releases)', async () => {
+  it('answers the organization for a 200 (DELETE, 2015 releases) and undefined for a 204 (later releases)', async () => {
     const fetch = fakeFetch(
       () => json(200, organization),
       () => empty(204, { 'X-VCAP-Request-ID': 'x' }),
     );
     const target = { org: ORG_GUID, role: 'billing_managers', username: 'billing@example.com' } as const;
-    await expect(client(fetch).roles.remove(target)).resolves.toEqual(organization);
-    await expect(client(fetch).roles.remove(target)).resolves.toBeUndefined();
+    await expect(client(fetch, true).roles.remove(target)).resolves.toEqual(organization);
+    await expect(client(fetch, true).roles.remove(target)).resolves.toBeUndefined();
   });
 });
 

@@ -1,6 +1,12 @@
 import { deref, loadDocument } from '@org-membership-api/spec';
 import { describe, expect, inject, it } from 'vitest';
-import { ApiError, createOrgMembershipClient, type OrgMembershipClient, type Role } from '../src/index.js';
+import {
+  ApiError,
+  createOrgMembershipClient,
+  type OrgMembershipClient,
+  type Role,
+  type SpaceRole,
+} from '../src/index.js';
 
 // Every operation and every documented response (each named example) of the bundled contract,
 // called through the `roles` and `members` methods against the mock; `Prefer` selects the response.
@@ -10,6 +16,7 @@ const resolve = (node: Json): Json => deref(spec, node);
 
 interface DocumentedResponse {
   operationId: string;
+  method: string;
   path: string;
   status: number;
   example: string | undefined;
@@ -17,12 +24,18 @@ interface DocumentedResponse {
 }
 
 const documented: DocumentedResponse[] = Object.entries(spec.paths as Json).flatMap(([path, item]) =>
-  (['put', 'delete'] as const)
+  (['put', 'post', 'delete'] as const)
     .filter((method) => item[method])
     .flatMap((method) =>
       Object.entries(item[method].responses as Json).flatMap(([status, reference]): DocumentedResponse[] => {
-        const examples = resolve(reference).content?.['application/json']?.examples as Json | undefined;
-        const base = { operationId: item[method].operationId as string, path, status: Number(status) };
+        const content = resolve(reference).content as Json | undefined;
+        // A 429 of Cloud Controller is JSON sent as text/plain, as its rate limiter does.
+        const examples = (
+          content?.['application/json'] ??
+          content?.['text/plain'] ??
+          content?.['application/problem+json']
+        )?.examples as Json | undefined;
+        const base = { operationId: item[method].operationId as string, method, path, status: Number(status) };
         return examples
           ? Object.entries(examples).map(([example, value]) => ({ ...base, example, value: resolve(value).value }))
           : [{ ...base, example: undefined, value: undefined }];
@@ -31,22 +44,34 @@ const documented: DocumentedResponse[] = Object.entries(spec.paths as Json).flat
 );
 
 const ORG = '6f0e3308-1340-4682-937e-7b8186f5431e';
+const SPACE = '0e8aea6d-a7a2-4ab2-a2e3-1eab1bd1f40b';
 const USER_ID = '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34';
 
-function call(client: OrgMembershipClient, { operationId, path }: DocumentedResponse, headers: Record<string, string>) {
-  const role = path.split('/').at(-1) as Role;
-  if (operationId.startsWith('associate'))
-    return client.roles.associate({ org: ORG, role, username: 'user@example.com' }, { headers });
-  if (operationId.startsWith('disassociate'))
-    return client.roles.remove({ org: ORG, role, username: 'user@example.com', origin: 'uaa' }, { headers });
-  if (operationId === 'removeOrgMember') return client.members.remove({ userId: USER_ID }, { headers });
-  throw new Error(`no client method for ${operationId}`);
+/** The facade method and target for a documented operation: the client chooses the method (POST …/remove or DELETE) from `removeWithDelete`. */
+function call(
+  { operationId, method, path }: DocumentedResponse,
+  headers: Record<string, string>,
+  options: Parameters<typeof mockClient>[0] = {},
+) {
+  if (operationId === 'removeOrgMember') return mockClient(options).members.remove({ userId: USER_ID }, { headers });
+  const [, , kind, , role] = path.split('/') as [string, string, 'organizations' | 'spaces', string, string];
+  const client = mockClient({ ...options, removeWithDelete: method === 'delete' });
+  const target = { username: 'user@example.com', origin: 'uaa' };
+  if (method === 'put')
+    return kind === 'organizations'
+      ? client.roles.associate({ ...target, org: ORG, role: role as Role }, { headers })
+      : client.roles.associate({ ...target, space: SPACE, role: role as SpaceRole }, { headers });
+  return kind === 'organizations'
+    ? client.roles.remove({ ...target, org: ORG, role: role as Role }, { headers })
+    : client.roles.remove({ ...target, space: SPACE, role: role as SpaceRole }, { headers });
 }
 
-function mockClient(options: { attempts?: number; fetch?: (request: Request) => Promise<Response> } = {}) {
+function mockClient(
+  options: { attempts?: number; fetch?: (request: Request) => Promise<Response>; removeWithDelete?: boolean } = {},
+) {
   const url = inject('mockUrl');
   return createOrgMembershipClient({
-    cloudController: { baseUrl: url, token: 'cf-test-token' },
+    cloudController: { baseUrl: url, token: 'cf-test-token', removeWithDelete: options.removeWithDelete },
     members: { baseUrl: url, token: async () => 'members-test-token' },
     retry: { attempts: options.attempts ?? 1, baseDelayMs: 1 },
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -54,8 +79,8 @@ function mockClient(options: { attempts?: number; fetch?: (request: Request) => 
 }
 
 describe('against the mock', () => {
-  it('covers all nine operations and every documented error', () => {
-    expect(new Set(documented.map(({ operationId }) => operationId)).size).toBe(9);
+  it('covers all 22 operations and every documented error', () => {
+    expect(new Set(documented.map(({ operationId }) => operationId)).size).toBe(22);
     expect(documented.filter(({ status }) => status >= 400).length).toBeGreaterThanOrEqual(80);
   });
 
@@ -66,14 +91,14 @@ describe('against the mock', () => {
     ),
   )('%s answers %i (%s)', async (_, status, example, response) => {
     const prefer = response.example ? `code=${status}, example=${example}` : `code=${status}`;
-    await expect(call(mockClient(), response, { Prefer: prefer })).resolves.toEqual(response.value);
+    await expect(call(response, { Prefer: prefer })).resolves.toEqual(response.value);
   });
 
   const errors = documented.filter(({ status }) => status >= 400);
   it.each(errors.map((response) => [response.operationId, response.status, response.example, response] as const))(
     '%s throws ApiError for %i %s',
     async (_, status, example, response) => {
-      const error = await call(mockClient(), response, { Prefer: `code=${status}, example=${example}` }).catch(
+      const error = await call(response, { Prefer: `code=${status}, example=${example}` }).catch(
         (caught: unknown) => caught,
       );
       expect(error).toBeInstanceOf(ApiError);

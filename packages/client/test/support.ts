@@ -4,6 +4,7 @@ export const CLOUD_CONTROLLER_URL = 'https://api.sys.example.org';
 export const MEMBERS_URL = 'https://api.aerospike.example/v1';
 export const TOKEN_URL = 'https://auth.example/oauth/token';
 export const ORG_GUID = '6f0e3308-1340-4682-937e-7b8186f5431e';
+export const SPACE_GUID = 'e2d05c43-f95f-4ec7-82ec-0904d82abe5e';
 export const USER_ID = '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34';
 
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -65,3 +66,31 @@ export const organization = {
     space_quota_definitions_url: `/v2/organizations/${ORG_GUID}/space_quota_definitions`,
   },
 } as const;
+
+/** A space as Cloud Controller's published reference shows it (name-2083). */
+export const space = {
+  metadata: {
+    guid: 'e2d05c43-f95f-4ec7-82ec-0904d82abe5e',
+    url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e',
+    created_at: '2016-06-08T16:41:41Z',
+    updated_at: '2016-06-08T16:41:26Z',
+  },
+  entity: {
+    name: 'name-2083',
+    organization_guid: 'd356e46f-3fd5-47d4-ab4e-1f1c3f597bcb',
+    space_quota_definition_guid: null,
+    allow_ssh: true,
+    organization_url: '/v2/organizations/d356e46f-3fd5-47d4-ab4e-1f1c3f597bcb',
+    developers_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/developers',
+    managers_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/managers',
+    auditors_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/auditors',
+    apps_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/apps',
+    routes_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/routes',
+    domains_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/domains',
+    service_instances_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/service_instances',
+    app_events_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/app_events',
+    events_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/events',
+    security_groups_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/security_groups',
+    staging_security_groups_url: '/v2/spaces/e2d05c43-f95f-4ec7-82ec-0904d82abe5e/staging_security_groups',
+  },
+};

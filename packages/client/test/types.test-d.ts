@@ -6,6 +6,8 @@ import {
   unwrap,
   type Organization,
   type Role,
+  type Space,
+  type SpaceRole,
   type TokenProvider,
 } from '../src/index.js';
 
@@ -14,6 +16,7 @@ const client = createOrgMembershipClient({
   members: { baseUrl: 'https://api.aerospike.com/v1', token: async () => 'token' },
 });
 const org = '6f0e3308-1340-4682-937e-7b8186f5431e';
+const space = 'e2d05c43-f95f-4ec7-82ec-0904d82abe5e';
 
 describe('roles and members methods', () => {
   it('answer the organization, the organization or undefined, and nothing', () => {
@@ -23,6 +26,26 @@ describe('roles and members methods', () => {
       Promise<Organization | undefined>
     >();
     expectTypeOf(client.members.remove({ userId: 'id' })).toEqualTypeOf<Promise<void>>();
+  });
+
+  it('answer the space for space roles, on associate and on remove', () => {
+    expectTypeOf<Space>().toEqualTypeOf<components['schemas']['SpaceResource']>();
+    expectTypeOf(client.roles.associate({ space, role: 'developers', username: 'u' })).toEqualTypeOf<Promise<Space>>();
+    expectTypeOf(client.roles.remove({ space, role: 'managers', username: 'u', origin: 'ldap' })).toEqualTypeOf<
+      Promise<Space>
+    >();
+  });
+
+  it('know the three space roles', () => {
+    expectTypeOf<SpaceRole>().toEqualTypeOf<'developers' | 'managers' | 'auditors'>();
+    // @ts-expect-error: not a space role
+    void client.roles.associate({ space, role: 'users', username: 'u' });
+    // @ts-expect-error: not a space role
+    void client.roles.remove({ space, role: 'billing_managers', username: 'u' });
+    // @ts-expect-error: an organization and a space at once
+    void client.roles.associate({ org, space, role: 'managers', username: 'u' });
+    // @ts-expect-error: neither an organization nor a space
+    void client.roles.associate({ role: 'managers', username: 'u' });
   });
 
   it('know the four roles', () => {
@@ -43,6 +66,16 @@ describe('roles and members methods', () => {
     void client.roles.remove({ org, role: 'managers', username: 'u', recursive: true });
     // @ts-expect-error: recursive is a boolean
     void client.roles.remove({ org, role: 'users', username: 'u', recursive: 'true' });
+    // @ts-expect-error: recursive does not exist for space roles
+    void client.roles.remove({ space, role: 'developers', username: 'u', recursive: true });
+    // @ts-expect-error: nor on associate
+    void client.roles.associate({ org, role: 'users', username: 'u', recursive: true });
+  });
+
+  it('take the remove method as a client option', () => {
+    void createOrgMembershipClient({ cloudController: { baseUrl: 'https://api.example.org', removeWithDelete: true } });
+    // @ts-expect-error: the member API has no such option
+    void createOrgMembershipClient({ members: { baseUrl: 'https://api.aerospike.com/v1', removeWithDelete: true } });
   });
 
   it('take a signal and extra headers per call', () => {
@@ -73,9 +106,14 @@ describe('raw clients', () => {
       params: { path: { org } },
       body: { username: 'u' },
     });
+    void client.raw.cloudController.POST('/v2/organizations/{guid}/managers/remove', {
+      // @ts-expect-error: recursive is documented on the removals of users only
+      params: { path: { guid: org }, query: { recursive: 'true' } },
+      body: { username: 'u' },
+    });
     void client.raw.cloudController.DELETE('/v2/organizations/{guid}/managers', {
       // @ts-expect-error: recursive is documented on DELETE users only
-      params: { path: { guid: org }, query: { recursive: true } },
+      params: { path: { guid: org }, query: { recursive: 'true' } },
       body: { username: 'u' },
     });
     void client.raw.members.DELETE('/organization/members/{userId}', {
@@ -103,7 +141,20 @@ describe('raw clients', () => {
       body: { username: 'u' },
     });
     expectTypeOf(unwrap(added)).toEqualTypeOf<Organization>();
-    if (added.error) expectTypeOf(added.error).toEqualTypeOf<components['schemas']['CloudControllerError']>();
+    if (added.error)
+      expectTypeOf(added.error).toEqualTypeOf<
+        components['schemas']['CloudControllerError'] | components['schemas']['CloudControllerRateLimitError']
+      >();
+    const removedFromSpace = await client.raw.cloudController.POST('/v2/spaces/{guid}/auditors/remove', {
+      params: { path: { guid: space } },
+      body: { username: 'u' },
+    });
+    expectTypeOf(unwrap(removedFromSpace)).toEqualTypeOf<Space>();
+    const removedFromOrg = await client.raw.cloudController.POST('/v2/organizations/{guid}/users/remove', {
+      params: { path: { guid: org }, query: { recursive: 'true' } },
+      body: { username: 'u' },
+    });
+    expectTypeOf(unwrap(removedFromOrg)).toEqualTypeOf<undefined>();
     const removed = await client.raw.members.DELETE('/organization/members/{userId}', {
       params: { path: { userId: 'id' } },
     });

@@ -64,7 +64,9 @@ function findResponse(operation: Operation, status: number) {
 
 /** The example names the contract gives `status` of `operation`. */
 export function exampleNames(operation: Operation, status: number): string[] {
-  const content = findResponse(operation, status)?.contents?.find((c) => isJson(c.mediaType));
+  // JSON first; else any media type (Cloud Controller's 429 is JSON sent as text/plain).
+  const contents = findResponse(operation, status)?.contents ?? [];
+  const content = contents.find((c) => isJson(c.mediaType)) ?? contents[0];
   return (content?.examples ?? []).map((example) => example.key);
 }
 
