@@ -14,6 +14,8 @@ export interface DocsPageReport {
   missingOperations: string[];
   /** Operations whose link exists but whose section did not open. */
   unopenedOperations: string[];
+  /** Operations whose heading does not carry Redoc's Deprecated badge exactly when the contract deprecates them. */
+  misbadgedOperations: Array<{ operation: string; deprecated: boolean }>;
   missingExamples: Array<{ operation: string; value: string }>;
   /** Named response examples the reader cannot pick in the response panel. */
   unselectableExamples: Array<{ operation: string; status: string; title: string }>;
@@ -96,6 +98,7 @@ export async function checkDocsPage(options: {
   const report: DocsPageReport = {
     operations: operations.map(label),
     missingOperations: [],
+    misbadgedOperations: [],
     unopenedOperations: [],
     missingExamples: [],
     unselectableExamples: [],
@@ -148,12 +151,17 @@ export async function checkDocsPage(options: {
         window.location.hash = hash;
       }, href);
       const section = page.locator(`[data-section-id="${href.slice(1)}"]`);
+      const heading = section.locator('h1, h2, h3', { hasText: operation.summary }).first();
       try {
-        await section.locator('h1, h2, h3', { hasText: operation.summary }).first().waitFor({ state: 'visible' });
+        await heading.waitFor({ state: 'visible' });
       } catch {
         report.unopenedOperations.push(label(operation));
         continue;
       }
+      // Redoc puts the badge in the operation's heading (the description may say "Deprecated" too).
+      const badged = /\bDeprecated\b/.test(await heading.innerText());
+      if (badged !== operation.deprecated)
+        report.misbadgedOperations.push({ operation: label(operation), deprecated: operation.deprecated });
       const text = await section.innerText();
       for (const value of operation.exampleValues) {
         if (!text.includes(value)) report.missingExamples.push({ operation: label(operation), value });
@@ -192,6 +200,11 @@ export function describeProblems(report: DocsPageReport): string[] {
   return [
     ...report.missingOperations.map((op) => `not listed on the page: ${op}`),
     ...report.unopenedOperations.map((op) => `listed but its section does not open: ${op}`),
+    ...report.misbadgedOperations.map(({ operation, deprecated }) =>
+      deprecated
+        ? `deprecated but shown without the Deprecated badge: ${operation}`
+        : `shown as Deprecated: ${operation}`,
+    ),
     ...report.missingExamples.map(({ operation, value }) => `example value not visible for ${operation}: ${value}`),
     ...report.unselectableExamples.map(
       ({ operation, status, title }) => `response example not selectable for ${operation} ${status}: ${title}`,

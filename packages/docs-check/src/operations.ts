@@ -8,6 +8,8 @@ export interface DocsOperation {
   path: string;
   summary: string;
   tag: string | undefined;
+  /** `deprecated: true` in the contract: the page must show Redoc's Deprecated badge. */
+  deprecated: boolean;
   /** Values from the operation's published examples (path parameters and the first request example). */
   exampleValues: string[];
   /** Per response status, the titles of its named examples (what the example picker lists). */
@@ -47,6 +49,7 @@ export function pageExpectations(document: OpenApiDocument): DocsOperation[] {
       path: operation.path,
       summary: operation.summary,
       tag: operation.tags[0],
+      deprecated: operation.deprecated,
       exampleValues,
       responseExamples,
     };

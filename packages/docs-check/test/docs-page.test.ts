@@ -43,6 +43,9 @@ describe('docs served by the mock', () => {
     const report = await checkDocsPage({ docsUrl: mock.docsUrl, bundle, screenshotDir });
     expect(describeProblems(report)).toEqual([]);
     expect(report.operations).toHaveLength(pageExpectations(bundle).length);
+    // Both ways: the 7 deprecated DELETEs show the badge, the others do not (misbadged is empty).
+    expect(pageExpectations(bundle).filter((operation) => operation.deprecated)).toHaveLength(7);
+    expect(report.misbadgedOperations).toEqual([]);
     expect(report.screenshots.length).toBeGreaterThan(0);
   });
 });

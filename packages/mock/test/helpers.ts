@@ -41,7 +41,8 @@ export function responses(op: Operation): Array<[number, Response]> {
 }
 
 export function examplesOf(response: Response): Array<[string, unknown]> {
-  const examples = response.content?.['application/json']?.examples ?? {};
+  // JSON first; Cloud Controller's 429 is JSON sent as text/plain.
+  const examples = (response.content?.['application/json'] ?? response.content?.['text/plain'])?.examples ?? {};
   return Object.entries(examples).map(([name, ref]) => [name, deref(doc, ref).value]);
 }
 

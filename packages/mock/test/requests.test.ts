@@ -83,6 +83,16 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
     }
   });
 
+  // Cloud Controller ignores unknown fields and takes an origin of "" or null as no origin.
+  it.each([
+    ['an unknown field', '{"username":"user@example.com","orgin":"ldap","extra":{"a":[1]}}'],
+    ['an empty origin', '{"username":"user@example.com","origin":""}'],
+    ['a null origin', '{"username":"user@example.com","origin":null}'],
+  ])('succeeds with %s, as Cloud Controller does', async (_, body) => {
+    const answer = await call(op.method, path, { headers: json, body });
+    expect(answer.status, answer.text).toBe(successStatus);
+  });
+
   it('says which rule the body broke in sl-violations, as Prism does', async () => {
     const answer = await call(op.method, path, { headers: json, body: '[{"username":"user@example.com"}]' });
     expect(JSON.parse(answer.headers.get('sl-violations') ?? '[]')).toEqual([
@@ -90,15 +100,16 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
     ]);
   });
 
+  const notFound = op.path.startsWith('/v2/spaces/') ? 'SpaceNotFound' : 'OrganizationNotFound';
   it.each(['not-a-guid', '6f0e3308-1340-4682-937e', '6f0e3308134046828937e7b8186f5431e0'])(
-    'answers 404 OrganizationNotFound to the malformed guid %s, as Cloud Controller does',
+    `answers 404 ${notFound} to the malformed guid %s, as Cloud Controller does`,
     async (guid) => {
       const answer = await call(op.method, op.path.replace('{guid}', guid), {
         headers: json,
         body: '{"username":"user@example.com"}',
       });
       expect(answer.status).toBe(404);
-      expect(answer.json).toEqual(exampleOf(op, 404, 'OrganizationNotFound'));
+      expect(answer.json).toEqual(exampleOf(op, 404, notFound));
     },
   );
 
@@ -118,6 +129,12 @@ describe('DELETE users ?recursive', () => {
 
   it.each(['true', 'false'])('takes recursive=%s', async (value) => {
     expect((await call('DELETE', `${path}?recursive=${value}`, { headers: json, body })).status).toBe(200);
+  });
+
+  // Cloud Controller counts only exactly `true`; anything else is not recursive and no error.
+  it.each(['maybe', 'TRUE', '1', ''])('succeeds with recursive=%s, as Cloud Controller does', async (value) => {
+    const answer = await call('DELETE', `${path}?recursive=${value}`, { headers: json, body });
+    expect(answer.status, answer.text).toBe(200);
   });
 
   it.each(['maybe', 'yes', '1'])(
