@@ -39,7 +39,11 @@ async function linksByText(page: Page): Promise<Map<string, string>> {
     as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })),
   );
   const links = new Map<string, string>();
-  for (const { href, text } of anchors) if (!links.has(normalize(text))) links.set(normalize(text), href);
+  // A deprecated operation's link carries Redoc's "Deprecated" label next to method and path.
+  for (const { href, text } of anchors) {
+    const key = normalize(text.replace(/\bDeprecated\b/g, ''));
+    if (!links.has(key)) links.set(key, href);
+  }
   return links;
 }
 
