@@ -7,6 +7,7 @@ import { closesConnection, parseBody, readBody } from './stages/body.js';
 import { readPreferences } from './stages/prefer.js';
 import { createPrismStage } from './stages/prism.js';
 import { createRouteStage, hasBrokenEncoding, type Routed } from './stages/route.js';
+import { createUserLookup, type UserLookup } from './stages/user-lookup.js';
 import { problem, violationsHeader, writeReply, type Reply } from './stages/reply.js';
 import { serveStatic } from './static-files.js';
 
@@ -22,12 +23,17 @@ export interface RequestHandler {
 }
 
 /**
- * The mock's request handling: route → body → auth → Prefer → Prism → reply. Each stage either
+ * The mock's request handling: route → body → auth → user lookup → Prefer → Prism → reply. Each stage either
  * hands the request on or ends it with a Reply; every Reply is written by the reply stage.
  */
 export async function createRequestHandler(options: PipelineOptions): Promise<RequestHandler> {
   const operations = await loadOperations(options.specPath);
   const documented = prepareDocumentedReplies(operations);
+  const userLookups = new Map<Operation, UserLookup>();
+  for (const operation of operations) {
+    const lookup = createUserLookup(operation);
+    if (lookup) userLookups.set(operation, lookup);
+  }
   const route = createRouteStage(operations, options.specPath);
   const askPrism = createPrismStage({ dynamic: options.dynamic, documented: documented.get });
   const log = options.log;
@@ -43,11 +49,13 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
 
     const parsed = parseBody(operation, dialect, raw, req.headers);
     if (parsed === 'not-json') return documented.get(operation, dialect.invalidRequest!);
+    const looked = userLookups.get(operation)?.(parsed.body) ?? parsed;
+    if ('reply' in looked) return looked.reply;
     const input: IHttpRequest = {
       method: operation.method as IHttpRequest['method'],
       url: { path: routed.path, query: query(routed.search) },
       headers: parsed.headers,
-      body: parsed.body,
+      body: looked.body,
     };
 
     const chosen = readPreferences(input, operation);

@@ -59,29 +59,20 @@ export function defaultSuccess(op: Operation): [number, Response] {
     .sort(([a], [b]) => a - b)[0]!;
 }
 
-function bundleValidator(options: { coerceTypes: boolean }) {
-  const ajv = new Ajv({ strict: false, allErrors: true, ...options });
+function bundleValidator() {
+  const ajv = new Ajv({ strict: false, allErrors: true });
   addFormatsPlugin.default(ajv);
   ajv.addSchema({ components: doc.components }, 'bundle');
   return (schema: unknown, value: unknown) =>
     ajv.validate(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"bundle#/components/')), value);
 }
-const validateBody = bundleValidator({ coerceTypes: false });
-// Query values arrive as text; Prism reads `true` / `false` as booleans, as ajv's coercion does.
-const validateQuery = bundleValidator({ coerceTypes: true });
+const validateBody = bundleValidator();
 
 /** Whether the contract's request body schema of `op` accepts `body` (what Prism checks). */
 export function bodyFitsContract(op: Operation, body: unknown): boolean {
   const media = op.requestBody && deref(doc, op.requestBody).content['application/json'];
   if (!media) throw new Error(`${op.operationId} takes no JSON body`);
   return validateBody(media.schema, body);
-}
-
-/** Whether the contract's schema of `op`'s query parameter `name` accepts `value`. */
-export function queryFitsContract(op: Operation, name: string, value: string): boolean {
-  const parameter = (op.parameters ?? []).map((p) => deref(doc, p)).find((p) => p.name === name && p.in === 'query');
-  if (!parameter) throw new Error(`${op.operationId} has no query parameter ${name}`);
-  return validateQuery(parameter.schema, value);
 }
 
 export const isCloudController = (op: Operation) => op.dialect?.id === 'cloudController';

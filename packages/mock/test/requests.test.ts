@@ -5,7 +5,6 @@ import { request as httpRequest } from 'node:http';
 import { describe, expect, it, inject } from 'vitest';
 import { maxBodyBytes } from '../src/index.js';
 import {
-  bodyFitsContract,
   call,
   defaultSuccess,
   deref,
@@ -15,7 +14,6 @@ import {
   examplesOf,
   isCloudController,
   ops,
-  queryFitsContract,
 } from './helpers.js';
 
 const cfOps = ops.filter(isCloudController);
@@ -62,25 +60,30 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  // The mock adds no rule of its own to a JSON object: Prism checks it against the contract's
-  // schema, so it accepts exactly what the contract says Cloud Controller accepts.
+  // Cloud Controller hands username and origin to its user lookup unvalidated: what it finds
+  // nobody for is the documented 404, never a 400; everything else is looked up as usual.
   it.each([
-    ['an empty object', '{}'],
-    ['an unknown field', '{"username":"user@example.com","orgin":"ldap"}'],
-    ['a number for username', '{"username":42}'],
+    ['an empty object', 'UserNotFoundWithoutUsername', '{}'],
+    ['a null username', 'UserNotFoundWithoutUsername', '{"username":null,"origin":""}'],
+    ['a number for username', 'UserNotFound', '{"username":42}'],
+    ['an object for username', 'UserNotFound', '{"username":{"name":"user@example.com"}}'],
+    ['a number for origin', 'UserWithOriginNotFound', '{"username":"user@example.com","origin":7}'],
+    ['an origin without a username', 'UserWithOriginNotFound', '{"origin":"ldap"}'],
+  ])('answers %s with 404 %s, as Cloud Controller does', async (_, example, body) => {
+    const answer = await call(op.method, path, { headers: json, body });
+    expect(answer.status, answer.text).toBe(404);
+    expect(answer.json).toEqual(exampleOf(op, 404, example));
+  });
+
+  it.each([
     ['an empty username', '{"username":""}'],
     ['a username over 255 characters', JSON.stringify({ username: 'u'.repeat(256) })],
-    ['an empty origin', '{"username":"user@example.com","origin":""}'],
-    ['a null origin', '{"username":"user@example.com","origin":null}'],
-    ['a number for origin', '{"username":"user@example.com","origin":7}'],
-  ])("answers %s as the contract's request schema says", async (_, body) => {
+    ['a blank origin', '{"username":"user@example.com","origin":"  "}'],
+    ['false for origin', '{"username":"user@example.com","origin":false}'],
+    ['an empty list for origin', '{"username":"user@example.com","origin":[]}'],
+  ])('looks up %s like any other, as Cloud Controller does', async (_, body) => {
     const answer = await call(op.method, path, { headers: json, body });
-    if (bodyFitsContract(op, JSON.parse(body))) {
-      expect(answer.status, answer.text).toBe(successStatus);
-    } else {
-      expect(answer.status).toBe(400);
-      expect(answer.json).toEqual(parseError);
-    }
+    expect(answer.status, answer.text).toBe(successStatus);
   });
 
   // Cloud Controller ignores unknown fields and takes an origin of "" or null as no origin.
@@ -136,19 +139,6 @@ describe('DELETE users ?recursive', () => {
     const answer = await call('DELETE', `${path}?recursive=${value}`, { headers: json, body });
     expect(answer.status, answer.text).toBe(200);
   });
-
-  it.each(['maybe', 'yes', '1'])(
-    "answers recursive=%s as the parameter's schema in the contract says",
-    async (value) => {
-      const answer = await call('DELETE', `${path}?recursive=${value}`, { headers: json, body });
-      if (queryFitsContract(deleteUsers, 'recursive', value)) {
-        expect(answer.status, answer.text).toBe(200);
-      } else {
-        expect(answer.status).toBe(400);
-        expect(answer.json).toEqual(exampleOf(deleteUsers, 400, 'MessageParseError'));
-      }
-    },
-  );
 });
 
 describe('removeOrgMember', () => {
