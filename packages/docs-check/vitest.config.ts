@@ -6,7 +6,8 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     // One Chromium at a time: the machine has two cores shared with the other suites.
     fileParallelism: false,
-    testTimeout: 60_000,
+    // A check of the whole page (every operation opened in turn) takes over a minute on a loaded machine.
+    testTimeout: 240_000,
     hookTimeout: 60_000,
   },
 });

@@ -39,26 +39,52 @@ async function linksByText(page: Page): Promise<Map<string, string>> {
     as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })),
   );
   const links = new Map<string, string>();
-  // A deprecated operation's link carries Redoc's "Deprecated" label next to method and path.
+  // A deprecated operation's link carries Redoc's "deprecated" label right after its path.
   for (const { href, text } of anchors) {
-    const key = normalize(text.replace(/\bDeprecated\b/g, ''));
+    const key = normalize(text.replace(/\s*deprecated\s*$/i, ''));
     if (!links.has(key)) links.set(key, href);
   }
   return links;
 }
 
-// The overview's operation lists render after hydration, and only once scrolled into view:
-// scroll down as a reader would until their links stop changing.
+// The overview's operation lists render after hydration, and only once scrolled into view;
+// each shows its first eight operations and a "Show N more..." button. Scroll down and open
+// those as a reader would until the links stop changing.
 async function waitForOperationLinks(page: Page): Promise<void> {
   let previous = -1;
   for (let i = 0; i < 40; i++) {
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    // One button at a time: opening a list re-renders the others.
+    const more = page.locator('[data-testid="show-more-operations"]');
+    if ((await more.count()) > 0) {
+      await more.first().click();
+      continue;
+    }
     const count = await page.locator('a[href^="#/"]').count();
     if (count > 0 && count === previous) break;
     previous = count;
     await page.waitForTimeout(250);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/**
+ * What `read` gives once `expected` holds of it, or when `timeout` is over. A section renders
+ * in parts after its heading, slowly on a loaded machine: what it must show gets the time of
+ * any other step to appear.
+ */
+async function settled(
+  page: Page,
+  timeout: number,
+  read: () => Promise<string>,
+  expected: (text: string) => boolean,
+): Promise<string> {
+  let text = await read();
+  for (const deadline = Date.now() + timeout; !expected(text) && Date.now() < deadline;) {
+    await page.waitForTimeout(100);
+    text = await read();
+  }
+  return text;
 }
 
 // The response panel: pick the status, then read the example picker (a menu when the status
@@ -115,6 +141,8 @@ export async function checkDocsPage(options: {
   try {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(timeout);
+    // Loading the page (megabytes of one HTML file) is one step that a loaded machine slows most.
+    page.setDefaultNavigationTimeout(Math.max(timeout, 30_000));
     page.on('console', (message) => {
       if (message.type() === 'error') report.consoleErrors.push(message.text());
     });
@@ -166,7 +194,14 @@ export async function checkDocsPage(options: {
       const badged = /\bDeprecated\b/.test(await heading.innerText());
       if (badged !== operation.deprecated)
         report.misbadgedOperations.push({ operation: label(operation), deprecated: operation.deprecated });
-      const text = await section.innerText();
+      // The section renders in parts after its heading (slowly on a loaded machine): give the
+      // example values the same time as any other step to appear.
+      let text = await section.innerText();
+      for (const deadline = Date.now() + timeout; Date.now() < deadline;) {
+        if (operation.exampleValues.every((value) => text.includes(value))) break;
+        await page.waitForTimeout(100);
+        text = await section.innerText();
+      }
       for (const value of operation.exampleValues) {
         if (!text.includes(value)) report.missingExamples.push({ operation: label(operation), value });
       }
