@@ -270,10 +270,11 @@ function planFor(
   const { operationId, method, path } = operation;
   const kind = kindOf(operation);
   const names = exampleNames(operation, status, target);
+  // By dialect, not by kind: an operation added to the contract gets its examples as data.
   const example =
-    kind === 'member'
+    operation.dialect?.id === 'members'
       ? memberExampleFor(operation, status)
-      : kind === 'role' && names.length
+      : names.length
         ? chooseExample(operation, status, names, target, env, state)
         : undefined;
   const value = (example === undefined ? undefined : anyExampleValue(operation, status, example)) as
