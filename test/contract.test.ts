@@ -23,7 +23,7 @@ describe('the bundle', () => {
     expect(doc.openapi).toBe('3.0.3');
   });
 
-  it('holds exactly the 21 Cloud Controller by-username operations and the member operation', () => {
+  it('holds exactly the 21 Cloud Controller by-username operations, the feature flag read and the member operation', () => {
     const expected = [
       ...roles.flatMap((role) => {
         const name = roleNames[role].replace(' ', '');
@@ -41,10 +41,11 @@ describe('the bundle', () => {
           `POST /v2/spaces/{guid}/${role}/remove remove${name}FromSpaceByUsername`,
         ];
       }),
+      'GET /v2/config/feature_flags/{name} getFeatureFlag',
       'DELETE /organization/members/{userId} removeOrgMember',
     ];
     expect(ops.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort()).toEqual(expected.sort());
-    expect(ops).toHaveLength(22);
+    expect(ops).toHaveLength(23);
   });
 
   it.each(roles)('documents every response of the organization operations on %s', (role) => {
@@ -92,6 +93,19 @@ describe('the bundle', () => {
     expect(recursive.example).toBe('true');
   });
 
+  it('reads a feature flag as the published page shows it', () => {
+    const o = op('GET', '/v2/config/feature_flags/{name}');
+    const response = deref(doc, o.responses['200']!);
+    const first = Object.values(response.content?.['application/json']?.examples ?? {})[0];
+    expect(deref(doc, first)?.value).toEqual({
+      name: 'set_roles_by_username',
+      enabled: true,
+      error_message: null,
+      url: '/v2/config/feature_flags/set_roles_by_username',
+    });
+    expect(deref(doc, response.headers?.['X-VCAP-Request-ID'])?.example).toBe('b1b0dc33-db23-4eb2-81a0-0f6320fdbebb');
+  });
+
   it('reads the request body leniently, as Cloud Controller does', () => {
     const schema = deref(doc, { $ref: '#/components/schemas/RoleByUsernameRequest' }) as Record<string, unknown>;
     expect(schema.additionalProperties).toBeUndefined();
@@ -126,6 +140,7 @@ describe('the bundle', () => {
         '403 CF-NotAuthorized 10003',
         '403 CF-FeatureDisabled 330002',
         '404 CF-OrganizationNotFound 30003',
+        '404 CF-FeatureFlagNotFound 330000',
         '404 CF-SpaceNotFound 40004',
         '404 CF-UserNotFound 20003',
         '404 CF-UserWithOriginNotFound 20007',
@@ -192,7 +207,14 @@ describe('the bundle', () => {
   it('carries the real scopes in its security requirements', () => {
     for (const o of ops) {
       const security = (o as unknown as { security: Array<Record<string, string[]>> }).security;
-      if (o.path.startsWith('/v2/')) {
+      if (o.path.startsWith('/v2/config/feature_flags/')) {
+        // FeatureFlagAccess: admin, admin_read_only or read; write alone is not enough.
+        expect(security).toEqual([
+          { cloudControllerOAuth2: ['cloud_controller.admin'] },
+          { cloudControllerOAuth2: ['cloud_controller.admin_read_only'] },
+          { cloudControllerOAuth2: ['cloud_controller.read'] },
+        ]);
+      } else if (o.path.startsWith('/v2/')) {
         expect(security).toEqual([
           { cloudControllerOAuth2: ['cloud_controller.admin'] },
           { cloudControllerOAuth2: ['cloud_controller.write'] },
@@ -222,7 +244,7 @@ describe('the bundle', () => {
   });
 
   it('says who may change each role, as the access rules do', () => {
-    for (const o of ops.filter((o) => o.path.startsWith('/v2/'))) {
+    for (const o of ops.filter((o) => /^\/v2\/(organizations|spaces)\//.test(o.path))) {
       const description = (o as unknown as { description: string }).description.replace(/\s+/g, ' ');
       expect(description, o.operationId).toContain('cloud_controller.admin');
       if (o.path.startsWith('/v2/spaces/')) expect(description, o.operationId).toContain('Space Manager of this space');

@@ -761,6 +761,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/config/feature_flags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Feature Flag
+         * @description Reads one feature flag. The role endpoints by username depend on
+         *     `set_roles_by_username` and `unset_roles_by_username` (both on by default); the cf CLI
+         *     v6 reads the flag before each role command and uses the by-guid role routes when it
+         *     is off or cannot be read.
+         *
+         *     **Who may do it.** A caller with `cloud_controller.admin`,
+         *     `cloud_controller.admin_read_only` or `cloud_controller.read`. A token with only
+         *     `cloud_controller.write` (or a global auditor's) gets `403 CF-NotAuthorized`.
+         */
+        get: operations["getFeatureFlag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organization/members/{userId}": {
         parameters: {
             query?: never;
@@ -927,6 +954,14 @@ export interface components {
         SpaceResource: {
             metadata: components["schemas"]["SpaceMetadata"];
             entity: components["schemas"]["SpaceEntity"];
+        };
+        /** @description A Cloud Controller v2 feature flag. */
+        FeatureFlag: {
+            name: string;
+            enabled: boolean;
+            /** @description The operator's message that replaces the flag name in `CF-FeatureDisabled`; `null` when unset. */
+            error_message: string | null;
+            url: string;
         };
         /**
          * Generic API error
@@ -1374,6 +1409,43 @@ export interface components {
                 "application/json": components["schemas"]["SpaceResource"];
             };
         };
+        /** @description The feature flag. */
+        FeatureFlagFound: {
+            headers: {
+                /**
+                 * @description Identifies the request in Cloud Controller's logs: a uuid, or `<client value>::<uuid>` when the client sent `X-VCAP-Request-ID` or `X-Request-ID`.
+                 * @example b1b0dc33-db23-4eb2-81a0-0f6320fdbebb
+                 */
+                "X-VCAP-Request-ID": string;
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FeatureFlag"];
+            };
+        };
+        /** @description The token may not read feature flags. */
+        CfFeatureFlagForbidden: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
+        /** @description No feature flag has this name. */
+        CfFeatureFlagNotFound: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
         /** @description An empty response */
         MemberRemoved: {
             headers: {
@@ -1515,6 +1587,11 @@ export interface components {
          * @example e2d05c43-f95f-4ec7-82ec-0904d82abe5e
          */
         SpaceGuidName2083: string;
+        /**
+         * @description The feature flag's name. The by-username role endpoints depend on `set_roles_by_username` and `unset_roles_by_username`; the cf CLI v6 reads them to choose between the by-username and the by-guid role routes.
+         * @example set_roles_by_username
+         */
+        FeatureFlagName: string;
         /**
          * @description A user ID.
          * @example 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e34
@@ -2177,6 +2254,29 @@ export interface operations {
             429: components["responses"]["CfTooManyRequests"];
             500: components["responses"]["CfInternalServerError"];
             503: components["responses"]["CfServiceUnavailable"];
+        };
+    };
+    getFeatureFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The feature flag's name. The by-username role endpoints depend on `set_roles_by_username` and `unset_roles_by_username`; the cf CLI v6 reads them to choose between the by-username and the by-guid role routes.
+                 * @example set_roles_by_username
+                 */
+                name: components["parameters"]["FeatureFlagName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FeatureFlagFound"];
+            401: components["responses"]["CfUnauthorized"];
+            403: components["responses"]["CfFeatureFlagForbidden"];
+            404: components["responses"]["CfFeatureFlagNotFound"];
+            429: components["responses"]["CfTooManyRequests"];
+            500: components["responses"]["CfInternalServerError"];
         };
     };
     removeOrgMember: {
