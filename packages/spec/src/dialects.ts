@@ -41,6 +41,8 @@ export interface ApiDialect {
   name: string;
   /** Request paths of this API start with one of these (with and without the server base path). */
   pathPrefixes: string[];
+  /** Request paths of this API outside its prefixes, matched exactly (the root document `/`). */
+  paths: string[];
   /** The response header that carries the request id (`X-VCAP-Request-ID`, `X-Request-Id`). */
   requestIdHeader: string;
   /** The component schema of its error bodies (`#/components/schemas/<errorSchema>`). */
@@ -54,6 +56,12 @@ export interface ApiDialect {
 }
 
 export const dialectsExtension = 'x-api-dialects';
+
+/**
+ * An operation's own answers to kinds of rejected requests, where they differ from its
+ * dialect's (a list answers a malformed query with `CF-BadQueryParameter`).
+ */
+export const operationErrorsExtension = 'x-dialect-errors';
 
 function fail(message: string): never {
   throw new Error(`${dialectsExtension}: ${message}`);
@@ -106,6 +114,9 @@ export function readApiDialects(document: object): ApiDialect[] {
       !prefixes.every((p) => typeof p === 'string' && p.startsWith('/'))
     )
       fail(`${at}: pathPrefixes must list paths starting with /`);
+    const exactPaths = entry['paths'] ?? [];
+    if (!Array.isArray(exactPaths) || !exactPaths.every((p) => typeof p === 'string' && p.startsWith('/')))
+      fail(`${at}: paths must list paths starting with /`);
     const errors = readErrors(entry['errors'] ?? {}, `${at} errors`);
     const byPrefixEntry = entry['errorsByPathPrefix'] ?? {};
     if (!isRecord(byPrefixEntry)) fail(`${at}: errorsByPathPrefix must be an object`);
@@ -122,6 +133,7 @@ export function readApiDialects(document: object): ApiDialect[] {
       id,
       name: text(entry, 'name', at),
       pathPrefixes: prefixes as string[],
+      paths: exactPaths as string[],
       requestIdHeader: text(entry, 'requestIdHeader', at),
       errorSchema: text(entry, 'errorSchema', at),
       errors,
@@ -131,9 +143,15 @@ export function readApiDialects(document: object): ApiDialect[] {
   });
 }
 
-/** The dialect whose prefix the path (a template or a request path, query allowed) starts with. */
+/**
+ * The dialect whose prefix the path (a template or a request path, query allowed) starts with,
+ * or that lists the path (without its query) exactly.
+ */
 export function dialectForPath(dialects: readonly ApiDialect[], path: string): ApiDialect | undefined {
-  return dialects.find((dialect) => dialect.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+  const pathname = path.split('?', 1)[0]!;
+  return dialects.find(
+    (dialect) => dialect.pathPrefixes.some((prefix) => path.startsWith(prefix)) || dialect.paths.includes(pathname),
+  );
 }
 
 /**
@@ -145,6 +163,47 @@ export function errorsForPath(dialect: ApiDialect, path: string): DialectErrors 
     .filter((candidate) => path.startsWith(candidate))
     .sort((a, b) => b.length - a.length)[0];
   return prefix === undefined ? dialect.errors : { ...dialect.errors, ...dialect.errorsByPathPrefix[prefix] };
+}
+
+/** What an operation takes, which decides the kinds of rejected requests it can meet. */
+export interface OperationTraits {
+  /** It names a security requirement other than anonymous access. */
+  secured: boolean;
+  /** It has path parameters. */
+  pathParameters: boolean;
+  /** It has query parameters or a request body. */
+  input: boolean;
+}
+
+const kindsNeeding: Partial<Record<ErrorKind, keyof OperationTraits>> = {
+  missingToken: 'secured',
+  invalidToken: 'secured',
+  insufficientScope: 'secured',
+  invalidPathParameter: 'pathParameters',
+  invalidRequest: 'input',
+};
+
+/**
+ * The documented answer to each kind of rejected request that `operation` can meet: those of
+ * its path (errorsForPath), with the operation's own (`x-dialect-errors`) over them. An
+ * operation open to anyone meets no token errors; one without path parameters, no malformed one.
+ */
+export function errorsForOperation(
+  dialect: ApiDialect,
+  path: string,
+  traits: OperationTraits,
+  operationObject: object = {},
+): DialectErrors {
+  const own = (operationObject as Record<string, unknown>)[operationErrorsExtension];
+  const merged: DialectErrors = {
+    ...errorsForPath(dialect, path),
+    ...(own === undefined ? {} : readErrors(own, `${operationErrorsExtension} of ${path}`)),
+  };
+  for (const kind of errorKinds) {
+    const needs = kindsNeeding[kind];
+    if (needs && !traits[needs]) delete merged[kind];
+  }
+  return merged;
 }
 
 let fromSource: ApiDialect[] | undefined;

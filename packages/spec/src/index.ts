@@ -38,6 +38,8 @@ export {
 export {
   readApiDialects,
   errorsForPath,
+  errorsForOperation,
+  operationErrorsExtension,
   sourceApiDialects,
   dialectForPath,
   dialectById,
@@ -47,4 +49,5 @@ export {
   type DialectErrors,
   type ErrorKind,
   type ErrorExampleRef,
+  type OperationTraits,
 } from './dialects.js';

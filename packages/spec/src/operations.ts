@@ -3,7 +3,13 @@
 // values). The mock, the contract checks, the docs check and the benchmarks all list
 // operations from here, so that a new path file in openapi/ reaches them as data.
 import { deref } from './deref.cjs';
-import { dialectForPath, readApiDialects, type ApiDialect } from './dialects.js';
+import {
+  dialectForPath,
+  errorsForOperation,
+  readApiDialects,
+  type ApiDialect,
+  type DialectErrors,
+} from './dialects.js';
 import {
   httpMethods,
   type ExampleObject,
@@ -69,6 +75,8 @@ export interface ContractOperation {
   responses: DocumentedResponse[];
   /** The API family the path belongs to (`x-api-dialects`); undefined when none claims it. */
   dialect: ApiDialect | undefined;
+  /** The dialect's documented answers to the kinds of rejected requests this operation can meet (errorsForOperation). */
+  errors: DialectErrors;
   /** The operation object as the bundle holds it (references unresolved, `x-` extensions kept). */
   object: OperationObject;
 }
@@ -123,6 +131,14 @@ export function listOperations(document: OpenApiDocument): ContractOperation[] {
       const operation: OperationObject | undefined = item[method];
       if (!operation) continue;
       const requestBody = operation.requestBody && deref<RequestBodyObject>(document, operation.requestBody);
+      const parameters = parametersOf(document, item.parameters, operation.parameters);
+      const security = operation.security ?? document.security ?? [];
+      const dialect = dialectForPath(dialects, path);
+      const traits = {
+        secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0),
+        pathParameters: parameters.some((parameter) => parameter.in === 'path'),
+        input: requestBody !== undefined || parameters.some((parameter) => parameter.in === 'query'),
+      };
       operations.push({
         method: method.toUpperCase(),
         path,
@@ -131,15 +147,16 @@ export function listOperations(document: OpenApiDocument): ContractOperation[] {
         description: operation.description ?? '',
         tags: operation.tags ?? [],
         deprecated: operation.deprecated === true,
-        security: operation.security ?? document.security ?? [],
+        security,
         servers: operation.servers ?? item.servers ?? document.servers ?? [],
-        parameters: parametersOf(document, item.parameters, operation.parameters),
+        parameters,
         requestBody: requestBody && {
           required: requestBody.required === true,
           content: contentOf(document, requestBody.content),
         },
         responses: Object.entries(operation.responses ?? {}).map(([status, raw]) => responseOf(document, status, raw)),
-        dialect: dialectForPath(dialects, path),
+        dialect,
+        errors: dialect ? errorsForOperation(dialect, path, traits, operation) : {},
         object: operation,
       });
     }
