@@ -1,10 +1,11 @@
 import {
   dialectForPath,
-  errorsForPath,
+  errorsForOperation,
   loadDocument,
   readApiDialects,
   type ApiDialect,
   type ErrorExampleRef,
+  type OpenApiDocument,
 } from '@org-membership-api/spec';
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 
@@ -18,28 +19,48 @@ export interface DocumentedResponse {
   body: string | undefined;
 }
 
-/** Names one example of one documented response. */
+/** Names one example of one documented status. */
 export type ExampleRef = ErrorExampleRef;
 
 /**
  * How each API of the contract answers requests the mock rejects before or after Prism,
- * in that API's own documented error shape: its dialect in the contract (`x-api-dialects`).
+ * in that API's own documented error shape: its dialect in the contract (`x-api-dialects`),
+ * narrowed to the kinds of rejection the operation can meet (errorsForOperation).
  */
 export interface ApiPolicy {
   name: string;
-  /** No `Authorization`, or one that is not a bearer token. */
-  missingToken: ExampleRef;
-  /** A path parameter that breaks its schema (malformed guid or uuid). */
-  invalidPathParameter: ExampleRef;
+  /** No `Authorization`, or one of another scheme; none: the operation is open to anyone. */
+  missingToken?: ExampleRef;
+  /** A path parameter that breaks its schema (malformed guid or uuid); none: Prism's pick. */
+  invalidPathParameter?: ExampleRef;
   /** A body or query parameter that breaks its schema, or a body that is not JSON; none: Prism's pick. */
   invalidRequest?: ExampleRef;
 }
 
-function policyOf(dialect: ApiDialect, path: string): ApiPolicy {
-  const { missingToken, invalidPathParameter, invalidRequest } = errorsForPath(dialect, path);
-  if (!missingToken || !invalidPathParameter)
-    throw new Error(`x-api-dialects: ${dialect.id} needs missingToken and invalidPathParameter errors for the mock`);
-  return { name: dialect.name, missingToken, invalidPathParameter, ...(invalidRequest && { invalidRequest }) };
+function policyOf(dialect: ApiDialect, operation: Operation, document: OpenApiDocument): ApiPolicy {
+  const request = operation.request;
+  const traits = {
+    secured: requiresToken(operation),
+    pathParameters: (request?.path?.length ?? 0) > 0,
+    input: (request?.query?.length ?? 0) > 0 || request?.body !== undefined,
+  };
+  const object = document.paths?.[operation.path]?.[operation.method as 'get'] ?? {};
+  // A kind whose status the operation does not document cannot reach it (its query takes any
+  // value): Prism's own pick stands there.
+  const documents = (ref: ExampleRef | undefined) =>
+    ref && operation.responses.some((response) => response.code === String(ref.status)) ? ref : undefined;
+  const errors = errorsForOperation(dialect, operation.path, traits, object);
+  const missingToken = errors.missingToken;
+  const invalidPathParameter = documents(errors.invalidPathParameter);
+  const invalidRequest = documents(errors.invalidRequest);
+  if (traits.secured && !missingToken)
+    throw new Error(`x-api-dialects: ${dialect.id} needs a missingToken error for the mock`);
+  return {
+    name: dialect.name,
+    ...(missingToken && { missingToken }),
+    ...(invalidPathParameter && { invalidPathParameter }),
+    ...(invalidRequest && { invalidRequest }),
+  };
 }
 
 // Each operation's policy, from the dialect table of the bundle it was loaded from.
@@ -47,11 +68,12 @@ const policies = new WeakMap<Operation, ApiPolicy>();
 
 /** The operations of a bundle, each with the policy of the dialect that claims its path. */
 export async function loadOperations(specPath: string): Promise<Operation[]> {
-  const dialects = readApiDialects(loadDocument(specPath));
+  const document = loadDocument(specPath);
+  const dialects = readApiDialects(document);
   const operations = await getHttpOperationsFromSpec(specPath);
   for (const operation of operations) {
     const dialect = dialectForPath(dialects, operation.path);
-    if (dialect) policies.set(operation, policyOf(dialect, operation.path));
+    if (dialect) policies.set(operation, policyOf(dialect, operation, document));
   }
   return operations;
 }

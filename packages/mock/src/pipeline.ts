@@ -8,7 +8,8 @@ import { readPreferences } from './stages/prefer.js';
 import { createPrismStage } from './stages/prism.js';
 import { createRouteStage, hasBrokenEncoding, type Routed } from './stages/route.js';
 import { createUserLookup, type UserLookup } from './stages/user-lookup.js';
-import { problem, violationsHeader, writeReply, type Reply } from './stages/reply.js';
+import { NO_PATH_MATCHED_ERROR } from '@stoplight/prism-http';
+import { problem, problemFrom, violationsHeader, writeReply, type Reply } from './stages/reply.js';
 import { serveStatic } from './static-files.js';
 
 export interface PipelineOptions {
@@ -45,7 +46,10 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
 
     const missingToken = checkToken(operation, dialect, req.headers.authorization);
     if (missingToken) return documented.get(operation, missingToken);
-    if (hasBrokenEncoding(routed.path)) return documented.get(operation, dialect.invalidPathParameter);
+    if (hasBrokenEncoding(routed.path))
+      return dialect.invalidPathParameter
+        ? documented.get(operation, dialect.invalidPathParameter)
+        : problemFrom(NO_PATH_MATCHED_ERROR, `The route ${routed.path} hasn't been found in the specification file`);
 
     const parsed = parseBody(operation, dialect, raw, req.headers);
     if (parsed === 'not-json') return documented.get(operation, dialect.invalidRequest!);
