@@ -23,7 +23,7 @@ describe('the bundle', () => {
     expect(doc.openapi).toBe('3.0.3');
   });
 
-  it('holds exactly the 21 Cloud Controller by-username operations, the feature flag read and the member operation', () => {
+  it('holds the 21 Cloud Controller by-username operations, the by-guid role routes, the calls of the cf CLI and the member operation', () => {
     const expected = [
       ...roles.flatMap((role) => {
         const name = roleNames[role].replace(' ', '');
@@ -31,6 +31,8 @@ describe('the bundle', () => {
           `PUT /v2/organizations/{guid}/${role} associate${name}WithOrganizationByUsername`,
           `DELETE /v2/organizations/{guid}/${role} disassociate${name}WithOrganizationByUsername`,
           `POST /v2/organizations/{guid}/${role}/remove remove${name}FromOrganizationByUsername`,
+          `PUT /v2/organizations/{guid}/${role}/{user_guid} associate${name}WithOrganization`,
+          `DELETE /v2/organizations/{guid}/${role}/{user_guid} remove${name}FromOrganization`,
         ];
       }),
       ...spaceRoles.flatMap((role) => {
@@ -39,13 +41,47 @@ describe('the bundle', () => {
           `PUT /v2/spaces/{guid}/${role} associate${name}WithSpaceByUsername`,
           `DELETE /v2/spaces/{guid}/${role} disassociate${name}WithSpaceByUsername`,
           `POST /v2/spaces/{guid}/${role}/remove remove${name}FromSpaceByUsername`,
+          `PUT /v2/spaces/{guid}/${role}/{user_guid} associate${name}WithSpace`,
+          `DELETE /v2/spaces/{guid}/${role}/{user_guid} remove${name}FromSpace`,
         ];
       }),
       'GET /v2/config/feature_flags/{name} getFeatureFlag',
+      'GET / getApiRoot',
+      'GET /v2/info getInfo',
+      'GET /v2/organizations listOrganizations',
+      'GET /v2/spaces listSpaces',
+      'GET /v2/organizations/{guid}/spaces listOrganizationSpaces',
+      'GET /login getLoginInfo',
+      'POST /oauth/token requestToken',
+      'GET /Users searchUsers',
       'DELETE /organization/members/{userId} removeOrgMember',
     ];
     expect(ops.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort()).toEqual(expected.sort());
-    expect(ops).toHaveLength(23);
+    expect(ops).toHaveLength(45);
+  });
+
+  it('answers the by-guid role routes as Cloud Controller does: PUT 201 with the resource, DELETE 204, no body either way', () => {
+    const routes = [
+      ...roles.map((role) => [`/v2/organizations/{guid}/${role}/{user_guid}`, 'OrganizationResource'] as const),
+      ...spaceRoles.map((role) => [`/v2/spaces/{guid}/${role}/{user_guid}`, 'SpaceResource'] as const),
+    ];
+    for (const [path, resource] of routes) {
+      const put = op('PUT', path);
+      const remove = op('DELETE', path);
+      expect((put as unknown as { requestBody?: unknown }).requestBody, path).toBeUndefined();
+      expect((remove as unknown as { requestBody?: unknown }).requestBody, path).toBeUndefined();
+      const created = deref(doc, put.responses['201']!);
+      expect(created.content?.['application/json']?.schema, path).toEqual({ $ref: `#/components/schemas/${resource}` });
+      expect(deref(doc, remove.responses['204']!).content, path).toBeUndefined();
+      expect(
+        Object.keys(remove.responses).filter((s) => s.startsWith('2')),
+        path,
+      ).toEqual(['204']);
+      // The space routes refuse a user outside the organization (1002), as the cf CLI meets it.
+      expect(Object.keys(put.responses).includes('400'), path).toBe(path.startsWith('/v2/spaces/'));
+      const params = (remove as unknown as { parameters: Array<{ $ref: string }> }).parameters.map((p) => p.$ref);
+      expect(params, path).toContain('#/components/parameters/Async');
+    }
   });
 
   it.each(roles)('documents every response of the organization operations on %s', (role) => {
@@ -131,6 +167,7 @@ describe('the bundle', () => {
     expect([...seen].sort()).toEqual(
       [
         '400 CF-MessageParseError 1001',
+        '400 CF-BadQueryParameter 10005',
         '400 CF-UserIsInMultipleOrigins 20006',
         '400 CF-AssociationNotEmpty 10006',
         '400 CF-InvalidRelation 1002',
@@ -186,12 +223,14 @@ describe('the bundle', () => {
 
   it('documents the request-id headers on every response', () => {
     for (const o of ops) {
-      const header = o.path.startsWith('/v2/') ? 'X-VCAP-Request-ID' : 'X-Request-Id';
+      // Behind the Cloud Foundry router (Cloud Controller and UAA) every answer carries X-VCAP-Request-ID.
+      const header = o.path.startsWith('/organization/') ? 'X-Request-Id' : 'X-VCAP-Request-ID';
+      const cloudController = o.path.startsWith('/v2/') || o.path === '/';
       for (const [status, ref] of Object.entries(o.responses)) {
         const headers = deref(doc, ref).headers ?? {};
         expect(Object.keys(headers), `${o.operationId} ${status}`).toContain(header);
         // The rate limiter answers before Sinatra adds X-Content-Type-Options.
-        if (o.path.startsWith('/v2/') && status !== '429')
+        if (cloudController && status !== '429')
           expect(Object.keys(headers), `${o.operationId} ${status}`).toContain('X-Content-Type-Options');
       }
     }
@@ -207,7 +246,13 @@ describe('the bundle', () => {
   it('carries the real scopes in its security requirements', () => {
     for (const o of ops) {
       const security = (o as unknown as { security: Array<Record<string, string[]>> }).security;
-      if (o.path.startsWith('/v2/config/feature_flags/')) {
+      if (['/', '/v2/info', '/login'].includes(o.path)) {
+        expect(security, o.operationId).toEqual([]);
+      } else if (o.path === '/oauth/token') {
+        expect(security).toEqual([{ uaaClientBasic: [] }]);
+      } else if (o.path === '/Users') {
+        expect(security).toEqual([{ uaaOAuth2: ['scim.read'] }, { uaaOAuth2: ['zones.uaa.admin'] }]);
+      } else if (o.method === 'GET' && o.path.startsWith('/v2/')) {
         // FeatureFlagAccess: admin, admin_read_only or read; write alone is not enough.
         expect(security).toEqual([
           { cloudControllerOAuth2: ['cloud_controller.admin'] },
@@ -244,7 +289,8 @@ describe('the bundle', () => {
   });
 
   it('says who may change each role, as the access rules do', () => {
-    for (const o of ops.filter((o) => /^\/v2\/(organizations|spaces)\//.test(o.path))) {
+    const byUsername = /^\/v2\/(organizations|spaces)\/\{guid\}\/[a-z_]+(\/remove)?$/;
+    for (const o of ops.filter((o) => byUsername.test(o.path) && !o.path.endsWith('/spaces'))) {
       const description = (o as unknown as { description: string }).description.replace(/\s+/g, ' ');
       expect(description, o.operationId).toContain('cloud_controller.admin');
       if (o.path.startsWith('/v2/spaces/')) expect(description, o.operationId).toContain('Space Manager of this space');
@@ -252,6 +298,14 @@ describe('the bundle', () => {
       expect(description, o.operationId).toContain(
         o.method === 'PUT' ? 'set_roles_by_username' : 'unset_roles_by_username',
       );
+    }
+    // By guid: the same people, and no feature flag.
+    for (const o of ops.filter((o) => o.path.endsWith('/{user_guid}'))) {
+      const description = (o as unknown as { description: string }).description.replace(/\s+/g, ' ');
+      expect(description, o.operationId).toContain('cloud_controller.admin');
+      if (o.path.startsWith('/v2/spaces/')) expect(description, o.operationId).toContain('Space Manager of this space');
+      else expect(description, o.operationId).toContain('Org Manager role in this organization');
+      expect(description, o.operationId).toContain('No feature flag applies');
     }
   });
 });
@@ -446,5 +500,175 @@ describe('every example', () => {
     expect(value).toBeDefined();
     const validate = compile(schema);
     expect(validate(value) ? [] : validate.errors).toEqual([]);
+  });
+});
+
+describe('the calls of the cf CLI v6', () => {
+  const example = (name: string) =>
+    (deref(doc, { $ref: `#/components/examples/${name}` }) as unknown as { value: Record<string, unknown> }).value;
+  const schemaOf = (name: string) =>
+    deref(doc, { $ref: `#/components/schemas/${name}` }) as unknown as {
+      required?: string[];
+      properties: Record<string, unknown>;
+    };
+  const claims = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'));
+
+  it("documents every field of Cloud Controller's /v2/info (InfoController), the published body verbatim", () => {
+    expect(Object.keys(schemaOf('Info').properties).sort()).toEqual(
+      [
+        'name',
+        'build',
+        'support',
+        'version',
+        'description',
+        'authorization_endpoint',
+        'token_endpoint',
+        'min_cli_version',
+        'min_recommended_cli_version',
+        'app_ssh_endpoint',
+        'app_ssh_host_key_fingerprint',
+        'app_ssh_oauth_client',
+        'doppler_logging_endpoint',
+        'logging_endpoint',
+        'api_version',
+        'osbapi_version',
+        'routing_endpoint',
+        'custom',
+        'user',
+      ].sort(),
+    );
+    expect(JSON.stringify(example('InfoPublished'))).toBe(
+      '{"name":"vcap","build":"2222","support":"http://support.cloudfoundry.com","version":2,"description":"Cloud Foundry sponsored by Pivotal","authorization_endpoint":"http://localhost:8080/uaa","token_endpoint":"http://localhost:8080/uaa","api_version":"2.21.0","logging_endpoint":"ws://loggregator.vcap.me:80"}',
+    );
+  });
+
+  it('opens /v2/info, / and /login to anyone, and documents no 401 or 403 there', () => {
+    for (const [method, path] of [
+      ['GET', '/v2/info'],
+      ['GET', '/'],
+      ['GET', '/login'],
+    ] as const) {
+      const o = op(method, path);
+      expect((o as unknown as { security: unknown[] }).security, path).toEqual([]);
+      expect(Object.keys(o.responses), path).not.toContain('401');
+      expect(Object.keys(o.responses), path).not.toContain('403');
+    }
+  });
+
+  it('serves UAA from its own server URL', () => {
+    for (const [method, path] of [
+      ['GET', '/login'],
+      ['POST', '/oauth/token'],
+      ['GET', '/Users'],
+    ] as const) {
+      const servers = (doc.paths![path] as { servers?: Array<{ url: string }> }).servers;
+      expect(
+        servers?.map((server) => server.url),
+        path,
+      ).toEqual(['https://uaa.{systemDomain}']);
+      expect(op(method, path).tags, path).toEqual(['UAA']);
+    }
+  });
+
+  it('takes the v2 list parameters on the organization and space lists', () => {
+    for (const path of ['/v2/organizations', '/v2/spaces', '/v2/organizations/{guid}/spaces']) {
+      const names = (op('GET', path) as unknown as { parameters: Array<{ $ref: string }> }).parameters
+        .map((p) => deref(doc, p) as unknown as { name: string; in: string })
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name);
+      expect(names.sort(), path).toEqual(
+        ['q', 'order-by', 'order-direction', 'inline-relations-depth', 'page', 'results-per-page'].sort(),
+      );
+      // An unknown name is an empty list, never a 404; a malformed query is CF-BadQueryParameter.
+      const listed = deref(doc, op('GET', path).responses['200']!).content!['application/json']!;
+      const empty = Object.values(listed.examples!).map((e) => deref(doc, e).value as { resources: unknown[] });
+      expect(
+        empty.some((value) => value.resources.length === 0),
+        path,
+      ).toBe(true);
+      // Only the organization of the path can be missing.
+      expect(Object.keys(op('GET', path).responses).includes('404'), path).toBe(path.includes('{guid}'));
+      const bad = deref(doc, op('GET', path).responses['400']!).content!['application/json']!.examples!;
+      expect(Object.keys(bad), path).toEqual(['BadQueryParameter']);
+    }
+    // The first example of each list holds exactly one resource: what `cf target` needs to target it.
+    for (const name of ['OrganizationListPublished', 'SpaceListOneSpace', 'OrganizationSpaceListPublished'])
+      expect((example(name)['resources'] as unknown[]).length, name).toBe(1);
+  });
+
+  it('issues a token the cf CLI keeps: a compact JWS with user_name, user_id, email, scope and an exp in 2100', () => {
+    const token = example('TokenIssued');
+    expect(token['token_type']).toBe('bearer');
+    const accessToken = token['access_token'] as string;
+    expect(accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const payload = claims(accessToken);
+    expect(payload).toMatchObject({ user_name: 'admin', email: 'admin', client_id: 'cf' });
+    // The same user as the example of UAA's user lookup.
+    const [user] = example('ScimUsersFound')['resources'] as Array<{ id: string }>;
+    expect(payload.user_id).toBe(user!.id);
+    expect(payload.sub).toBe(user!.id);
+    expect(new Date(payload.exp * 1000).getUTCFullYear()).toBe(2100);
+    expect(payload.scope.join(' ')).toBe(token['scope']);
+    expect(payload.scope).toEqual(expect.arrayContaining(['cloud_controller.admin', 'scim.read']));
+    // The refresh grant sends the refresh token of this answer back, with an empty scope.
+    expect(example('RefreshTokenGrant')).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: token['refresh_token'],
+      scope: '',
+    });
+    expect(example('PasswordGrant')).toEqual({ grant_type: 'password', password: 'admin', username: 'admin' });
+  });
+
+  it("takes the token grant form-encoded, with the client's HTTP Basic credentials", () => {
+    const o = op('POST', '/oauth/token') as unknown as { requestBody: { $ref: string }; security: unknown };
+    const body = deref(doc, o.requestBody) as unknown as { content: Record<string, unknown> };
+    expect(Object.keys(body.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(deref(doc, { $ref: '#/components/securitySchemes/uaaClientBasic' })).toMatchObject({
+      type: 'http',
+      scheme: 'basic',
+    });
+  });
+
+  it("words UAA's errors as UAA does: error and error_description", () => {
+    expect(example('UaaBadCredentials')).toEqual({ error: 'unauthorized', error_description: 'Bad credentials' });
+    expect(schemaOf('UaaError').required).toEqual(['error', 'error_description']);
+    const dialect = (doc as unknown as { 'x-api-dialects': Array<{ id: string; errorSchema: string }> })[
+      'x-api-dialects'
+    ].find((d) => d.id === 'uaa');
+    expect(dialect?.errorSchema).toBe('UaaError');
+  });
+
+  it('names, for every URL a stand-in serves itself, a field the example has', () => {
+    const pointers: Record<string, string[]> = {};
+    for (const o of ops)
+      for (const ref of Object.values(o.responses)) {
+        const response = deref(doc, ref) as unknown as Record<string, unknown>;
+        const selfUrls = response['x-self-urls'] as Record<string, string> | undefined;
+        if (!selfUrls) continue;
+        pointers[o.operationId] = Object.keys(selfUrls);
+        for (const named of Object.values(
+          (response['content'] as Record<string, MediaType>)['application/json']!.examples!,
+        )) {
+          const value = deref(doc, named).value;
+          for (const pointer of Object.keys(selfUrls)) {
+            const found = pointer
+              .split('/')
+              .slice(1)
+              .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], value);
+            expect(typeof found, `${o.operationId} ${pointer}`).toBe('string');
+          }
+        }
+      }
+    expect(pointers).toEqual({
+      getInfo: ['/authorization_endpoint', '/token_endpoint'],
+      getApiRoot: [
+        '/links/self/href',
+        '/links/cloud_controller_v2/href',
+        '/links/cloud_controller_v3/href',
+        '/links/login/href',
+        '/links/uaa/href',
+      ],
+      getLoginInfo: ['/links/uaa', '/links/login'],
+    });
   });
 });

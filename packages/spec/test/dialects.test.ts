@@ -17,7 +17,7 @@ const dialects = readApiDialects(document);
 
 describe('the dialect table', () => {
   it('is kept by the bundle, equal to the source', () => {
-    expect(dialects.map((dialect) => dialect.id)).toEqual(['cloudController', 'members']);
+    expect(dialects.map((dialect) => dialect.id)).toEqual(['cloudController', 'uaa', 'members']);
     expect(sourceApiDialects()).toEqual(dialects);
   });
 
@@ -29,7 +29,7 @@ describe('the dialect table', () => {
   it('names, for every kind of error, an example of that status on every operation of the API that documents it', () => {
     const missing: string[] = [];
     for (const operation of listOperations(document)) {
-      for (const [kind, ref] of Object.entries(errorsForPath(operation.dialect!, operation.path))) {
+      for (const [kind, ref] of Object.entries(operation.errors)) {
         if (!responseFor(operation, ref.status)) continue;
         if (exampleValue(operation, ref.status, ref.example) === undefined)
           missing.push(`${operation.operationId} ${kind}: ${ref.status} ${ref.example}`);
@@ -91,6 +91,31 @@ describe('the dialect table', () => {
     expect(dialectForPath(dialects, '/organization/members/x')?.id).toBe('members');
     expect(dialectForPath(dialects, '/v1/organization/members/x')?.id).toBe('members');
     expect(dialectForPath(dialects, '/v3/apps')).toBeUndefined();
+    // Exact paths: the root document and UAA's endpoints, not what merely starts with them.
+    expect(dialectForPath(dialects, '/')?.id).toBe('cloudController');
+    expect(dialectForPath(dialects, '/?x=1')?.id).toBe('cloudController');
+    expect(dialectForPath(dialects, '/oauth/token')?.id).toBe('uaa');
+    expect(dialectForPath(dialects, '/Users?filter=x')?.id).toBe('uaa');
+    expect(dialectForPath(dialects, '/login')?.id).toBe('uaa');
+    expect(dialectForPath(dialects, '/loginx')).toBeUndefined();
+  });
+
+  it("gives each operation only the errors it can meet, with its own over its dialect's", () => {
+    const byId = new Map(listOperations(document).map((operation) => [operation.operationId, operation]));
+    // Open to anyone: no token errors.
+    expect(byId.get('getInfo')!.errors.missingToken).toBeUndefined();
+    expect(byId.get('getLoginInfo')!.errors).toEqual({});
+    // A list answers a malformed query with its own error, not the body error of its dialect.
+    expect(byId.get('listOrganizations')!.errors.invalidRequest).toEqual({ status: 400, example: 'BadQueryParameter' });
+    expect(byId.get('listOrganizations')!.errors.invalidPathParameter).toBeUndefined();
+    expect(byId.get('associateUserWithOrganizationByUsername')!.errors.invalidRequest).toEqual({
+      status: 400,
+      example: 'MessageParseError',
+    });
+    expect(byId.get('searchUsers')!.errors.missingToken).toEqual({
+      status: 401,
+      example: 'FullAuthenticationRequired',
+    });
   });
 
   it('refuses a malformed table, naming the entry and the field', () => {
