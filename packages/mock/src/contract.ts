@@ -67,8 +67,10 @@ function policyOf(dialect: ApiDialect, operation: Operation, document: OpenApiDo
 const policies = new WeakMap<Operation, ApiPolicy>();
 
 /** The operations of a bundle, each with the policy of the dialect that claims its path. */
-export async function loadOperations(specPath: string): Promise<Operation[]> {
-  const document = loadDocument(specPath);
+export async function loadOperations(
+  specPath: string,
+  document: OpenApiDocument = loadDocument(specPath),
+): Promise<Operation[]> {
   const dialects = readApiDialects(document);
   const operations = await getHttpOperationsFromSpec(specPath);
   for (const operation of operations) {
@@ -84,7 +86,7 @@ function findResponse(operation: Operation, status: number) {
   return operation.responses.find((response) => response.code === String(status));
 }
 
-/** The example names the contract gives `status` of `operation`. */
+/** The example names the contract gives `status` of `operation` (JSON first, then any other media type). */
 export function exampleNames(operation: Operation, status: number): string[] {
   // JSON first; else any media type (Cloud Controller's 429 is JSON sent as text/plain).
   const contents = findResponse(operation, status)?.contents ?? [];

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IHttpRequest } from '@stoplight/prism-http';
+import { loadDocument } from '@org-membership-api/spec';
+import { NO_PATH_MATCHED_ERROR, type IHttpRequest } from '@stoplight/prism-http';
 import { loadOperations, type Operation } from './contract.js';
 import { prepareDocumentedReplies } from './documented-replies.js';
 import { checkToken } from './stages/auth.js';
 import { closesConnection, parseBody, readBody } from './stages/body.js';
 import { readPreferences } from './stages/prefer.js';
 import { createPrismStage } from './stages/prism.js';
+import { createSelfUrlStage } from './stages/self-urls.js';
 import { createRouteStage, hasBrokenEncoding, type Routed } from './stages/route.js';
 import { createUserLookup, type UserLookup } from './stages/user-lookup.js';
-import { NO_PATH_MATCHED_ERROR } from '@stoplight/prism-http';
 import { problem, problemFrom, violationsHeader, writeReply, type Reply } from './stages/reply.js';
 import { serveStatic } from './static-files.js';
 
@@ -24,11 +25,12 @@ export interface RequestHandler {
 }
 
 /**
- * The mock's request handling: route → body → auth → user lookup → Prefer → Prism → reply. Each stage either
+ * The mock's request handling: route → body → auth → user lookup → Prefer → Prism → self URLs → reply. Each stage either
  * hands the request on or ends it with a Reply; every Reply is written by the reply stage.
  */
 export async function createRequestHandler(options: PipelineOptions): Promise<RequestHandler> {
-  const operations = await loadOperations(options.specPath);
+  const document = loadDocument(options.specPath);
+  const operations = await loadOperations(options.specPath, document);
   const documented = prepareDocumentedReplies(operations);
   const userLookups = new Map<Operation, UserLookup>();
   for (const operation of operations) {
@@ -37,6 +39,7 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
   }
   const route = createRouteStage(operations, options.specPath);
   const askPrism = createPrismStage({ dynamic: options.dynamic, documented: documented.get });
+  const withSelfUrls = createSelfUrlStage(operations, document);
   const log = options.log;
 
   async function answerOperation(req: IncomingMessage, routed: Routed & { kind: 'operation' }): Promise<Reply> {
@@ -64,7 +67,7 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
 
     const chosen = readPreferences(input, operation);
     if ('reply' in chosen) return chosen.reply;
-    return askPrism(input, operation, dialect, chosen.preferences);
+    return withSelfUrls(operation, req.headers, await askPrism(input, operation, dialect, chosen.preferences));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

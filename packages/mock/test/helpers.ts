@@ -5,6 +5,7 @@ import {
   listOperations,
   loadDocument,
   type ApiDialect,
+  type DialectErrors,
   type OpenApiDocument,
   type OperationObject,
   type ResponseObject as Response,
@@ -17,15 +18,18 @@ export type Operation = OperationObject & {
   path: string;
   operationId: string;
   dialect: ApiDialect | undefined;
+  /** The dialect's answers to the kinds of rejected requests this operation can meet. */
+  errors: DialectErrors;
 };
 
 export const doc: OpenApiDocument = loadDocument();
-export const ops: Operation[] = listOperations(doc).map(({ object, method, path, operationId, dialect }) => ({
+export const ops: Operation[] = listOperations(doc).map(({ object, method, path, operationId, dialect, errors }) => ({
   ...object,
   method,
   path,
   operationId,
   dialect,
+  errors,
 }));
 
 /** A path of `op` with valid parameters (the contract's own parameter examples). */
@@ -76,8 +80,61 @@ export function bodyFitsContract(op: Operation, body: unknown): boolean {
 }
 
 export const isCloudController = (op: Operation) => op.dialect?.id === 'cloudController';
+export const isMembers = (op: Operation) => op.dialect?.id === 'members';
+
+/** The media type of the operation's request body, if it takes one. */
+export const bodyType = (op: Operation) =>
+  op.requestBody ? Object.keys(deref(doc, op.requestBody).content)[0] : undefined;
+/** Whether the operation takes a JSON body (the role operations by username). */
+export const takesJson = (op: Operation) => bodyType(op) === 'application/json';
+/** Whether the client authenticates with HTTP Basic (UAA's token endpoint) rather than a bearer token. */
+export const usesBasic = (op: Operation) =>
+  (op.security ?? []).some((requirement) =>
+    Object.keys(requirement).some((name) => {
+      const scheme = deref(doc, doc.components!.securitySchemes![name]!) as { type: string; scheme?: string };
+      return scheme.type === 'http' && scheme.scheme === 'basic';
+    }),
+  );
+/** Whether the operation needs a bearer token (not open to anyone, not HTTP Basic). */
+export const needsBearer = (op: Operation) => (op.security ?? []).length > 0 && !usesBasic(op);
+
+/** A body the operation accepts: a username as JSON, or the password grant form-encoded. */
 export const validBody = (op: Operation) =>
-  op.requestBody ? JSON.stringify({ username: 'user@example.com' }) : undefined;
+  bodyType(op) === 'application/json'
+    ? JSON.stringify({ username: 'user@example.com' })
+    : bodyType(op) === 'application/x-www-form-urlencoded'
+      ? 'grant_type=password&password=admin&username=admin'
+      : undefined;
+
+/** Headers of a request the operation accepts: its credentials and the body's type. */
+export function requestHeaders(op: Operation, extra: Record<string, string> = {}): Record<string, string> {
+  const type = bodyType(op);
+  return {
+    authorization: usesBasic(op) ? 'Basic Y2Y6' : 'bearer t',
+    // `/` answers JSON only to a client that asks for it (a browser gets the docs); text/plain is the rate limiter's 429.
+    ...(op.path === '/' && { accept: 'application/json, text/plain' }),
+    ...(type && { 'content-type': type }),
+    ...extra,
+  };
+}
+
+/**
+ * An example as the mock serves it from `base`: the URLs the contract marks as the server's own
+ * (`x-self-urls` of the response) name the mock's origin.
+ */
+export function asServed(op: Operation, status: number, value: unknown, base: string = inject('mockUrl')): unknown {
+  const response = deref(doc, op.responses[String(status)]!) as unknown as Record<string, unknown>;
+  const selfUrls = response['x-self-urls'] as Record<string, string> | undefined;
+  if (!selfUrls || value === undefined) return value;
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const [pointer, path] of Object.entries(selfUrls)) {
+    const keys = pointer.split('/').slice(1);
+    const last = keys.pop()!;
+    const parent = keys.reduce<Record<string, unknown>>((at, key) => at[key] as Record<string, unknown>, copy);
+    parent[last] = `${base}${path}`;
+  }
+  return copy;
+}
 
 export interface Answer {
   status: number;
@@ -108,11 +165,11 @@ export async function call(
   return { status: response.status, headers: response.headers, text, json };
 }
 
-/** A request to `op` that passes every check: lowercase bearer (as the cf CLI sends) and a valid body. */
+/** A request to `op` that passes every check: lowercase bearer (as the cf CLI sends) or Basic, and a valid body. */
 export function validRequest(op: Operation, headers: Record<string, string> = {}) {
   const body = validBody(op);
   return call(op.method, examplePath(op), {
-    headers: { authorization: 'bearer test-token', ...(body && { 'content-type': 'application/json' }), ...headers },
+    headers: requestHeaders(op, headers),
     ...(body !== undefined && { body }),
   });
 }

@@ -6,11 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
 import { headerValue, violationsHeader } from '../src/stages/reply.js';
-import { bodyFitsContract, defaultSuccess, examplePath, isCloudController, ops, responses } from './helpers.js';
+import {
+  bodyFitsContract,
+  defaultSuccess,
+  examplePath,
+  isCloudController,
+  isMembers,
+  ops,
+  responses,
+} from './helpers.js';
 import { rawExchange, rawRequest } from './raw-http.js';
 
 const cfPut = ops.find((op) => op.operationId === 'associateUserWithOrganizationByUsername')!;
-const members = ops.find((op) => !isCloudController(op))!;
+const members = ops.find(isMembers)!;
 const auth = { Authorization: 'bearer t', 'Content-Type': 'application/json' };
 const snowmanBody = '{"username":"x","☃":1}';
 

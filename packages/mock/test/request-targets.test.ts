@@ -2,11 +2,11 @@
 // proxies and some clients send), the asterisk form (`OPTIONS *`) and CONNECT's authority
 // form. Each gets an answer the mock documents, never a 500 or a dropped connection.
 import { describe, expect, inject, it } from 'vitest';
-import { defaultSuccess, exampleOf, examplePath, isCloudController, ops } from './helpers.js';
+import { defaultSuccess, exampleOf, examplePath, isCloudController, isMembers, ops } from './helpers.js';
 import { rawExchange, rawRequest } from './raw-http.js';
 
 const cfPut = ops.find((op) => op.operationId === 'associateUserWithOrganizationByUsername')!;
-const members = ops.find((op) => !isCloudController(op))!;
+const members = ops.find(isMembers)!;
 const json = { 'Content-Type': 'application/json' };
 const body = '{"username":"user@example.com"}';
 

@@ -3,12 +3,14 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, inject, it } from 'vitest';
 import {
+  asServed,
   call,
   defaultSuccess,
   examplePath,
   examplesOf,
   expectDocumentedHeaders,
   ops,
+  requestHeaders,
   responses,
   validBody,
   validRequest,
@@ -51,7 +53,7 @@ describe('default success', () => {
       expect(answer.status).toBe(status);
       const first = examplesOf(response)[0];
       if (first) {
-        expect(answer.json).toEqual(first[1]);
+        expect(answer.json).toEqual(asServed(op, status, first[1]));
         expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       } else {
         expect(answer.text).toBe('');
@@ -67,7 +69,7 @@ describe('Prefer: code=…, example=…', () => {
     const answer = await validRequest(op, { prefer });
     expect(answer.status).toBe(status);
     if (name) {
-      expect(JSON.parse(answer.text)).toEqual(value);
+      expect(JSON.parse(answer.text)).toEqual(asServed(op, status, value));
       expect(answer.headers.get('content-type')).toMatch(
         response.content?.['application/json'] ? /^application\/json/ : /^text\/plain/,
       );
@@ -84,11 +86,11 @@ describe('?__code=…&__example=…', () => {
     const query = new URLSearchParams({ __code: String(status), ...(name && { __example: name }) });
     const body = validBody(op);
     const answer = await call(op.method, `${examplePath(op)}?${query}`, {
-      headers: { authorization: 'bearer t', ...(body && { 'content-type': 'application/json' }) },
+      headers: requestHeaders(op),
       ...(body !== undefined && { body }),
     });
     expect(answer.status).toBe(status);
-    if (name) expect(JSON.parse(answer.text)).toEqual(value);
+    if (name) expect(JSON.parse(answer.text)).toEqual(asServed(op, status, value));
     else expect(answer.text).toBe('');
   });
 });

@@ -10,16 +10,22 @@ import {
   exampleOf,
   expectDocumentedHeaders,
   isCloudController,
+  isMembers,
+  needsBearer,
   ops,
+  requestHeaders,
+  usesBasic,
   validBody,
 } from './helpers.js';
 
-const cases = ops.map((op) => [op.operationId, op] as const);
+// Every operation that needs a bearer token.
+const cases = ops.filter(needsBearer).map((op) => [op.operationId, op] as const);
 
 function send(op: (typeof ops)[number], headers: Record<string, string>) {
   const body = validBody(op);
+  const { authorization: _credentials, ...withoutCredentials } = requestHeaders(op);
   return call(op.method, examplePath(op), {
-    headers: { ...(body && { 'content-type': 'application/json' }), ...headers },
+    headers: { ...withoutCredentials, ...headers },
     ...(body !== undefined && { body }),
   });
 }
@@ -27,7 +33,7 @@ function send(op: (typeof ops)[number], headers: Record<string, string>) {
 describe.each(cases)('%s', (_, op) => {
   const [successStatus] = defaultSuccess(op);
   const unauthorized = deref(doc, op.responses['401']!);
-  const missingToken = exampleOf(op, 401, isCloudController(op) ? 'NotAuthenticated' : 'MissingToken');
+  const missingToken = exampleOf(op, 401, op.errors.missingToken!.example);
 
   it.each(['bearer', 'Bearer', 'BEARER', 'bEaReR'])('accepts the %s scheme', async (scheme) => {
     expect((await send(op, { authorization: `${scheme} eyJhbGciOiJIUzI1NiJ9.e30.c2ln` })).status).toBe(successStatus);
@@ -55,9 +61,35 @@ describe.each(cases)('%s', (_, op) => {
   });
 });
 
+describe.each(ops.filter(usesBasic).map((op) => [op.operationId, op] as const))('%s (client credentials)', (_, op) => {
+  const missingCredentials = exampleOf(op, 401, op.errors.missingToken!.example);
+
+  it('accepts the Basic scheme in any letter case (the cf CLI: client cf, empty secret)', async () => {
+    for (const scheme of ['Basic', 'basic', 'BASIC'])
+      expect((await send(op, { authorization: `${scheme} Y2Y6` })).status).toBe(defaultSuccess(op)[0]);
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a bearer token', 'bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln'],
+    ['the scheme without credentials', 'Basic'],
+  ])('answers the documented 401 to %s', async (_, authorization) => {
+    const answer = await send(op, authorization === undefined ? {} : { authorization });
+    expect(answer.status).toBe(401);
+    expect(answer.json).toEqual(missingCredentials);
+  });
+});
+
+it('answers the operations open to anyone without any credentials', async () => {
+  for (const op of ops.filter((o) => (o.security ?? []).length === 0)) {
+    const answer = await send(op, {});
+    expect(answer.status, op.operationId).toBe(defaultSuccess(op)[0]);
+  }
+});
+
 it('carries X-VCAP-Request-ID and nosniff on Cloud Controller 401s, X-Request-Id on Aerospike 401s', async () => {
-  const cf = ops.find(isCloudController)!;
-  const members = ops.find((op) => !isCloudController(op))!;
+  const cf = ops.find((op) => isCloudController(op) && needsBearer(op))!;
+  const members = ops.find(isMembers)!;
   const cfAnswer = await send(cf, {});
   const membersAnswer = await send(members, {});
   expect(cfAnswer.headers.get('x-vcap-request-id')).toBeTruthy();

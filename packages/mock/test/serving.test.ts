@@ -4,7 +4,17 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { describe, expect, it, inject } from 'vitest';
 import { defaultSpecPath } from '../src/index.js';
-import { call, defaultSuccess, deref, doc, examplePath, ops, validBody } from './helpers.js';
+import {
+  call,
+  defaultSuccess,
+  deref,
+  doc,
+  examplePath,
+  needsBearer,
+  ops,
+  requestHeaders,
+  validBody,
+} from './helpers.js';
 
 describe('docs and spec', () => {
   it('serves the rendered docs at /docs/', async () => {
@@ -48,7 +58,7 @@ describe('dynamic responses', () => {
       const body = validBody(op);
       const answer = await call(op.method, examplePath(op), {
         base: inject('dynamicMockUrl'),
-        headers: { authorization: 'bearer t', 'content-type': 'application/json' },
+        headers: requestHeaders(op),
         ...(body !== undefined && { body }),
       });
       expect(answer.status).toBe(status);
@@ -61,17 +71,17 @@ describe('dynamic responses', () => {
   );
 
   it('still answers the contract example for errors the mock itself decides (no token)', async () => {
-    const op = bodied[0]!;
+    const op = bodied.find(needsBearer)!;
     const answer = await call(op.method, examplePath(op), { base: inject('dynamicMockUrl'), headers: {} });
     expect(answer.status).toBe(401);
     expect(answer.json).toMatchObject({ error_code: 'CF-NotAuthenticated' });
   });
 
   it('generates on the static mock too when asked with Prefer: dynamic=true', async () => {
-    const op = bodied[0]!;
+    const op = bodied.find((o) => o.requestBody !== undefined && needsBearer(o))!;
     const [, response] = defaultSuccess(op);
     const answer = await call(op.method, examplePath(op), {
-      headers: { authorization: 'bearer t', 'content-type': 'application/json', prefer: 'dynamic=true' },
+      headers: requestHeaders(op, { prefer: 'dynamic=true' }),
       body: validBody(op)!,
     });
     const examples = Object.values(response.content!['application/json']!.examples ?? {}).map(

@@ -61,7 +61,9 @@ export function createRouteStage(operations: Operation[], specPath: string) {
         reply: problemFrom(NO_PATH_MATCHED_ERROR, `The request target ${JSON.stringify(target)} names no path`),
       };
     const { pathname, search } = parsed;
-    if (method === 'GET' || method === 'HEAD') {
+    // `/` is also Cloud Controller's root document: a client asking for JSON only (the cf CLI)
+    // gets that operation, a browser the docs.
+    if ((method === 'GET' || method === 'HEAD') && !(pathname === '/' && acceptsJsonOnly(headers.accept))) {
       const file = staticFile(pathname, specPath);
       if (file) return { kind: 'static', file };
     }
@@ -85,6 +87,13 @@ export function createRouteStage(operations: Operation[], specPath: string) {
       };
     return { kind: 'operation', operation, dialect: dialects.get(operation)!, path: match.path, search };
   };
+}
+
+/** An `Accept` that names JSON and no HTML (browsers name HTML; curl sends none or `*\/*`). */
+function acceptsJsonOnly(accept: string | undefined): boolean {
+  return (
+    accept !== undefined && /\bapplication\/(?:[\w.+-]+\+)?json\b/i.test(accept) && !/\btext\/html\b/i.test(accept)
+  );
 }
 
 /** A path whose percent-encoding is broken (Prism would throw URIError, a 500). */
