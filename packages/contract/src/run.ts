@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDocument, paths } from '@org-membership-api/spec';
 import { parse as parseYaml } from 'yaml';
 import { runCredentialFreeChecks } from './credential-free.js';
+import { dreddDocument } from './dredd-document.js';
 import { secretsOf, type ContractEnv } from './env.js';
 import { buildPlan, type Target } from './plan.js';
 import { writeJunit } from './report.js';
@@ -104,6 +105,9 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
     );
     await chmod(planPath, 0o600);
 
+    const dreddSpecPath = join(workDir, 'openapi.json');
+    await writeFile(dreddSpecPath, JSON.stringify(dreddDocument(spec).document));
+
     // With --config, Dredd takes the document and the URL from the file only: write one per run.
     const dreddConfig = parseYaml(await readFile(join(packageDir, 'dredd.yml'), 'utf8')) as Record<string, unknown>;
     const configPath = join(workDir, 'dredd.yml');
@@ -111,7 +115,7 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
       configPath,
       JSON.stringify({
         ...dreddConfig,
-        blueprint: specPath,
+        blueprint: dreddSpecPath,
         endpoint: server.href,
         hookfiles: [hooksPath],
         output: [join(reportDir, 'dredd.xml')],
