@@ -48,6 +48,7 @@ async function main(): Promise<number> {
   } else if (breaking.length) {
     console.log(`${breaking.length} breaking change(s) in the contract from ${values.base} to ${headName}:`);
     for (const change of breaking) console.log(`  ${change.operation ?? '(document)'}: ${change.message}`);
+    console.log('Deliberate breaking changes, and why, are listed in README.md ("Deliberate breaking changes").');
   } else {
     console.log(
       `No breaking changes in the contract from ${values.base} to ${headName} (${changes.length} other change(s)).`,
