@@ -30,6 +30,7 @@ const usage = `Usage: org-membership-server [options]   (npm run server -- …)
   --headers-timeout MS            request head deadline (env HEADERS_TIMEOUT_MS, default 20000)
   --request-timeout MS            whole request deadline (env REQUEST_TIMEOUT_MS, default 30000)
   --cf-token-issuer ISS           iss of Cloud Controller tokens (env CF_TOKEN_ISSUER)
+  --public-url URL                the server's URL for clients, named by /v2/info (env PUBLIC_URL; default: the Host header)
   --member-token-issuer ISS       iss of member API tokens (env MEMBER_TOKEN_ISSUER)
   --member-token-audience AUD     aud of member API tokens (env MEMBER_TOKEN_AUDIENCE)
 Keys (env): JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256 PEM) or JWKS_URL.`;
@@ -78,6 +79,7 @@ try {
       'headers-timeout': { type: 'string' },
       'request-timeout': { type: 'string' },
       'cf-token-issuer': { type: 'string' },
+      'public-url': { type: 'string' },
       'member-token-issuer': { type: 'string' },
       'member-token-audience': { type: 'string' },
       help: { type: 'boolean' },
@@ -117,6 +119,11 @@ const requestTimeoutMs = milliseconds(parsed['request-timeout'] ?? env['REQUEST_
 if ((headersTimeoutMs ?? 20_000) > (requestTimeoutMs ?? 30_000))
   fail('--headers-timeout must not exceed --request-timeout');
 
+const publicUrl = parsed['public-url'] ?? (env['PUBLIC_URL'] || undefined);
+if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+$/.test(publicUrl)) {
+  fail('--public-url must be an http(s) URL without a path, e.g. http://127.0.0.1:8080');
+}
+
 let server;
 try {
   server = await startServer({
@@ -137,6 +144,7 @@ try {
     userDirectoryAvailable: !parsed['user-directory-unavailable'],
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    publicUrl,
     cloudControllerTokenIssuer: parsed['cf-token-issuer'] ?? (env['CF_TOKEN_ISSUER'] || undefined),
     memberTokenIssuer: parsed['member-token-issuer'] ?? (env['MEMBER_TOKEN_ISSUER'] || undefined),
     memberAudience: parsed['member-token-audience'] ?? (env['MEMBER_TOKEN_AUDIENCE'] || undefined),

@@ -21,6 +21,7 @@ import {
   type SpaceRole,
   type SpaceRow,
   type Store,
+  type UserRoles,
 } from './store.js';
 
 // The store on PostgreSQL (node-postgres and its pool), for several server instances on one
@@ -443,6 +444,55 @@ export class PgStore implements Store {
        FROM events ORDER BY sequence`,
     );
     return rows;
+  }
+
+  async listOrganizations(): Promise<Organization[]> {
+    const { rows } = await this.#pool.query<OrganizationRow>({
+      name: 'organizations',
+      text: 'SELECT * FROM organizations',
+    });
+    return rows.map(organizationFromRow);
+  }
+
+  async listSpaces(organizationGuid?: string): Promise<Space[]> {
+    if (organizationGuid !== undefined && hasNul(organizationGuid)) return [];
+    const { rows } =
+      organizationGuid === undefined
+        ? await this.#pool.query<SpaceRow>({ name: 'spaces', text: 'SELECT * FROM spaces' })
+        : await this.#pool.query<SpaceRow>({
+            name: 'spaces-of-organization',
+            text: 'SELECT * FROM spaces WHERE organization_guid = $1',
+            values: [organizationGuid],
+          });
+    return rows.map(spaceFromRow);
+  }
+
+  async findUserById(id: string): Promise<DirectoryUser | undefined> {
+    if (hasNul(id)) return undefined;
+    const { rows } = await this.#pool.query<DirectoryUser>({
+      name: 'user-by-id',
+      text: 'SELECT id, username, origin FROM users WHERE id = $1',
+      values: [id],
+    });
+    return rows[0];
+  }
+
+  async listRolesOfUser(userId: string): Promise<UserRoles> {
+    if (hasNul(userId)) return { orgRoles: [], spaceRoles: [] };
+    const [orgRoles, spaceRoles] = await Promise.all([
+      this.#pool.query<UserRoles['orgRoles'][number]>({
+        name: 'org-roles-of-user',
+        text: 'SELECT organization_guid AS "organizationGuid", role FROM org_roles WHERE user_id = $1',
+        values: [userId],
+      }),
+      this.#pool.query<UserRoles['spaceRoles'][number]>({
+        name: 'space-roles-of-user',
+        text: `SELECT r.space_guid AS "spaceGuid", s.organization_guid AS "organizationGuid", r.role
+               FROM space_roles r JOIN spaces s ON s.guid = r.space_guid WHERE r.user_id = $1`,
+        values: [userId],
+      }),
+    ]);
+    return { orgRoles: orgRoles.rows, spaceRoles: spaceRoles.rows };
   }
 
   loadDataset(name: string, dataset: Dataset): Promise<boolean> {

@@ -7,6 +7,8 @@ import {
   type Authentication,
   type RoleTarget,
 } from './cloud-controller.js';
+import { createCfCliRoutes } from './cf-cli-routes.js';
+import { devAccountsDataset } from './dev-accounts.js';
 import { guardConnections } from './connections.js';
 import { fixtures } from './fixtures.js';
 import type { ApiDialect } from '@org-membership-api/spec';
@@ -29,6 +31,7 @@ import {
   TokenKeysUnavailableError,
   TokenVerifier,
   defaultTokenExpectations,
+  developmentJwtSecret,
   type TokenExpectations,
   type TokenKeyOptions,
 } from './tokens.js';
@@ -71,6 +74,10 @@ export interface ServerOptions extends TokenKeyOptions {
   memberTokenIssuer?: string;
   /** The audience member API tokens must carry. Default: defaultTokenExpectations.members.audience. */
   memberAudience?: string;
+  /** The URL clients reach the server at, named by /v2/info and /login. Default: from each request's Host. */
+  publicUrl?: string;
+  /** Lifetime of the access tokens the built-in UAA issues. Default 7200 s (UAA's for the cf client). */
+  accessTokenSeconds?: number;
   /** Where unexpected faults are reported (never with tokens). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -266,6 +273,15 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     issuer: options.cloudControllerTokenIssuer ?? defaultTokenExpectations.cloudController.issuer,
     audience: defaultTokenExpectations.cloudController.audience,
   };
+  // The built-in UAA signs with the HS256 secret; with an RS256 key or JWKS, tokens come from a real UAA.
+  const cfCli = createCfCliRoutes({
+    store,
+    tokenSecret: options.jwtPublicKey || options.jwksUrl ? undefined : (options.jwtSecret ?? developmentJwtSecret),
+    tokenIssuer: cloudControllerTokens.issuer,
+    accessTokenSeconds: options.accessTokenSeconds ?? 7200,
+    publicUrl: options.publicUrl,
+    authenticate: (req) => authenticate(req, verifier, cloudControllerTokens, log),
+  });
   const memberTokens: TokenExpectations = {
     issuer: options.memberTokenIssuer ?? defaultTokenExpectations.members.issuer,
     audience: options.memberAudience ?? defaultTokenExpectations.members.audience,
@@ -304,6 +320,8 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
         if (!outcome.allowed) return sendRateLimited(res, requestId, outcome);
         Object.assign(headers, outcome.headers);
       }
+      // The cf CLI's discovery, lookups and role routes by user guid.
+      if (await cfCli.handle(req, res, url, headers, requestId, body)) return;
       const route = routeOperation(cloudControllerRoutes, req.method, url.pathname);
       if (!route) return sendUnknownRoute(res, headers, dialect, url.pathname);
       // Rack keeps the last of repeated query parameters; only exactly "true" counts.
@@ -315,6 +333,8 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       await handleRoleRequest(cloudController, { res, headers, requestId, ...route, recursive, authentication, body });
       return;
     }
+    // The built-in UAA (and the root document where no API claims it).
+    if (await cfCli.handle(req, res, url, headers, requestId, body)) return;
     const member = routeOperation(memberRoutes, req.method, url.pathname);
     if (member) {
       const authentication = await authenticate(req, verifier, memberTokens, log);
@@ -361,7 +381,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.log && { log: options.log }),
   });
   try {
-    if (options.seed) await store.loadDataset(fixtures.datasetName, fixtures.dataset);
+    if (options.seed) {
+      await store.loadDataset(fixtures.datasetName, fixtures.dataset);
+      await store.loadDataset(devAccountsDataset.name, devAccountsDataset.dataset);
+    }
     for (const flag of FEATURE_FLAGS) {
       const value = options.featureFlags?.[flag];
       if (value !== undefined) await store.setFeatureFlag(flag, value);

@@ -17,6 +17,7 @@ import type {
   SpaceRole,
   SpaceRow,
   Store,
+  UserRoles,
 } from './store.js';
 import {
   FEATURE_FLAG_DEFAULTS,
@@ -388,6 +389,37 @@ export class SqliteStore implements Store {
          FROM events ORDER BY sequence`,
       )
       .all();
+  }
+
+  async listOrganizations(): Promise<Organization[]> {
+    return this.#db.prepare<[], OrganizationRow>('SELECT * FROM organizations').all().map(organizationFromRow);
+  }
+
+  async listSpaces(organizationGuid?: string): Promise<Space[]> {
+    const rows =
+      organizationGuid === undefined
+        ? this.#db.prepare<[], SpaceRow>('SELECT * FROM spaces').all()
+        : this.#db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE organization_guid = ?').all(organizationGuid);
+    return rows.map(spaceFromRow);
+  }
+
+  async findUserById(id: string): Promise<DirectoryUser | undefined> {
+    return this.#db.prepare<[string], DirectoryUser>('SELECT id, username, origin FROM users WHERE id = ?').get(id);
+  }
+
+  async listRolesOfUser(userId: string): Promise<UserRoles> {
+    const orgRoles = this.#db
+      .prepare<[string], UserRoles['orgRoles'][number]>(
+        'SELECT organization_guid AS organizationGuid, role FROM org_roles WHERE user_id = ?',
+      )
+      .all(userId);
+    const spaceRoles = this.#db
+      .prepare<[string], UserRoles['spaceRoles'][number]>(
+        `SELECT r.space_guid AS spaceGuid, s.organization_guid AS organizationGuid, r.role
+         FROM space_roles r JOIN spaces s ON s.guid = r.space_guid WHERE r.user_id = ?`,
+      )
+      .all(userId);
+    return { orgRoles, spaceRoles };
   }
 
   async loadDataset(name: string, dataset: Dataset): Promise<boolean> {

@@ -137,6 +137,12 @@ export interface RoleEvent {
   requestId: string;
 }
 
+/** The roles of one user, in every organization and space. */
+export interface UserRoles {
+  orgRoles: Array<{ organizationGuid: string; role: OrgRole }>;
+  spaceRoles: Array<{ spaceGuid: string; organizationGuid: string; role: SpaceRole }>;
+}
+
 export type RevokeResult = { ok: true } | { ok: false; reason: 'association_not_empty' };
 
 export type GrantSpaceRoleResult = { ok: true } | { ok: false; reason: 'not_in_organization' };
@@ -189,6 +195,15 @@ export interface Store {
   listSpaceRoles(organizationGuid: string): Promise<Array<{ spaceGuid: string; userId: string; role: SpaceRole }>>;
   listMembers(organizationId: string): Promise<string[]>;
   listEvents(): Promise<RoleEvent[]>;
+  // Reads behind the cf CLI's lookups (organization and space lists, the by-guid role routes).
+  /** Every organization. */
+  listOrganizations(): Promise<Organization[]>;
+  /** The spaces of one organization, or every space. */
+  listSpaces(organizationGuid?: string): Promise<Space[]>;
+  /** Cloud Controller's record of the user with this id. */
+  findUserById(id: string): Promise<DirectoryUser | undefined>;
+  /** Every organization and space role the user holds (what a non-admin may see). */
+  listRolesOfUser(userId: string): Promise<UserRoles>;
   /**
    * Loads the dataset once per database: a database that already holds it is left as it is;
    * rows already present (from an earlier version of the dataset) are kept.

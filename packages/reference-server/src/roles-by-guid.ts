@@ -1,0 +1,104 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  cfErrors,
+  organizationResource,
+  sendCfError,
+  type Authentication,
+  type CloudControllerError,
+} from './cloud-controller.js';
+import { decodePathSegment, isCfError, requireToken } from './cloud-controller-reads.js';
+import { sendJson, sendNoContent } from './http.js';
+import type { OrgRole, Organization, Store } from './store.js';
+import type { VerifiedToken } from './tokens.js';
+
+// The role routes by user guid (Cloud Controller's to_many relations of organizations):
+// PUT and DELETE /v2/organizations/:guid/:role/:user_guid, the cf CLI v6's path when the
+// by-username feature flags are off. No body, no feature flag; PUT answers 201 with the
+// organization, DELETE 204. The checks run in Cloud Controller's order (do_related): the
+// token, the organization, access, then the user's Cloud Controller record.
+
+const ORG_ROLE_BY_GUID = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)\/([^/]+)$/;
+
+/** ModelController#do_related: a guid Cloud Controller has no user record of. */
+export const invalidUserRelation = (userGuid: string): CloudControllerError => ({
+  status: 400,
+  code: 1002,
+  name: 'InvalidRelation',
+  description: `Could not find VCAP::CloudController::User with guid: ${userGuid.slice(0, 64)}`,
+});
+
+export interface RolesByGuidOptions {
+  store: Store;
+}
+
+/** OrganizationAccess: admins; Org Managers of an active organization; users removing their own role. */
+async function mayChangeOrganization(
+  store: Store,
+  token: VerifiedToken,
+  org: Organization,
+  removal: boolean,
+  userGuid: string,
+): Promise<CloudControllerError | undefined> {
+  if (token.scopes.has('cloud_controller.admin')) return undefined;
+  if (!token.scopes.has('cloud_controller.write')) return cfErrors.insufficientScope();
+  if (org.status !== 'active' || token.userId === undefined) return cfErrors.notAuthorized();
+  if (removal && token.userId === userGuid) return undefined;
+  return (await store.hasOrgRole(org.guid, token.userId, 'managers')) ? undefined : cfErrors.notAuthorized();
+}
+
+export function createRolesByGuid(options: RolesByGuidOptions) {
+  const { store } = options;
+
+  async function changeOrganizationRole(
+    method: 'PUT' | 'DELETE',
+    url: URL,
+    match: RegExpExecArray,
+    token: VerifiedToken,
+    requestId: string,
+  ): Promise<{ status: 201; body: unknown } | { status: 204 } | CloudControllerError> {
+    const orgGuid = decodePathSegment(match[1]!);
+    const role = match[2] as OrgRole;
+    const userGuid = decodePathSegment(match[3]!);
+    const org = await store.findOrganization(orgGuid);
+    if (!org) return cfErrors.organizationNotFound(orgGuid);
+    const denied = await mayChangeOrganization(store, token, org, method === 'DELETE', userGuid);
+    if (denied) return denied;
+    const user = await store.findUserById(userGuid);
+    if (!user) return invalidUserRelation(userGuid);
+    const context = { actorUserId: token.userId, requestId };
+    if (method === 'PUT') {
+      await store.grantOrgRole(org.guid, user.id, role, context);
+      return { status: 201, body: organizationResource(org) };
+    }
+    // Rack keeps the last of repeated parameters; only exactly "true" counts.
+    const recursive = role === 'users' && url.searchParams.getAll('recursive').at(-1) === 'true';
+    const result = await store.revokeOrgRole(org.guid, user.id, role, recursive, context);
+    if (!result.ok) return cfErrors.associationNotEmpty();
+    return { status: 204 };
+  }
+
+  /** Answers the by-guid role routes; false for any other request. */
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    headers: OutgoingHttpHeaders,
+    requestId: string,
+    authenticate: () => Promise<Authentication>,
+  ): Promise<boolean> {
+    const method = req.method;
+    if (method !== 'PUT' && method !== 'DELETE') return false;
+    const orgMatch = ORG_ROLE_BY_GUID.exec(url.pathname);
+    if (!orgMatch) return false;
+    const token = requireToken(await authenticate());
+    const outcome = isCfError(token)
+      ? token
+      : await changeOrganizationRole(method, url, orgMatch, token, requestId);
+    if (isCfError(outcome)) sendCfError(res, headers, outcome);
+    else if (outcome.status === 201) sendJson(res, 201, headers, outcome.body);
+    else sendNoContent(res, headers);
+    return true;
+  }
+
+  return { handle };
+}
