@@ -20,7 +20,12 @@ export const apiVersion = '2.150.0';
 
 export const readErrors = {
   badQueryParameter: (detail: string) =>
-    ({ status: 400, code: 10005, name: 'BadQueryParameter', description: `The query parameter is invalid: ${detail}` }) as const,
+    ({
+      status: 400,
+      code: 10005,
+      name: 'BadQueryParameter',
+      description: `The query parameter is invalid: ${detail}`,
+    }) as const,
   featureFlagNotFound: (name: string) =>
     ({
       status: 404,
@@ -174,7 +179,8 @@ function parseListQuery(url: URL, queryable: readonly string[]): ListQuery | Clo
 function pageUrl(path: string, query: ListQuery, page: number): string {
   // Cloud Controller's renderer sorts the parameters by name.
   const params = new URLSearchParams();
-  if (query.inlineRelationsDepth !== undefined) params.append('inline-relations-depth', String(query.inlineRelationsDepth));
+  if (query.inlineRelationsDepth !== undefined)
+    params.append('inline-relations-depth', String(query.inlineRelationsDepth));
   if (query.orderByGiven) params.append('order-by', query.orderBy);
   params.append('order-direction', query.descending ? 'desc' : 'asc');
   params.append('page', String(page));

@@ -91,9 +91,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const orgMatch = ORG_ROLE_BY_GUID.exec(url.pathname);
     if (!orgMatch) return false;
     const token = requireToken(await authenticate());
-    const outcome = isCfError(token)
-      ? token
-      : await changeOrganizationRole(method, url, orgMatch, token, requestId);
+    const outcome = isCfError(token) ? token : await changeOrganizationRole(method, url, orgMatch, token, requestId);
     if (isCfError(outcome)) sendCfError(res, headers, outcome);
     else if (outcome.status === 201) sendJson(res, 201, headers, outcome.body);
     else sendNoContent(res, headers);

@@ -399,7 +399,9 @@ export class SqliteStore implements Store {
     const rows =
       organizationGuid === undefined
         ? this.#db.prepare<[], SpaceRow>('SELECT * FROM spaces').all()
-        : this.#db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE organization_guid = ?').all(organizationGuid);
+        : this.#db
+            .prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE organization_guid = ?')
+            .all(organizationGuid);
     return rows.map(spaceFromRow);
   }
 

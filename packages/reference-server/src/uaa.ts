@@ -53,10 +53,15 @@ const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 export function sendUaaError(res: ServerResponse, headers: OutgoingHttpHeaders, failure: UaaError): void {
   const extra: OutgoingHttpHeaders =
     failure.status === 401 ? { 'WWW-Authenticate': `Bearer realm="UAA/oauth", error="${failure.error}"` } : {};
-  sendJson(res, failure.status, { ...headers, ...noStore, ...extra }, {
-    error: failure.error,
-    error_description: failure.description,
-  });
+  sendJson(
+    res,
+    failure.status,
+    { ...headers, ...noStore, ...extra },
+    {
+      error: failure.error,
+      error_description: failure.description,
+    },
+  );
 }
 
 const CLIENT_ID = 'cf';
@@ -148,7 +153,8 @@ export function createUaa(options: UaaOptions) {
   }
 
   async function token(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, body: RequestBody) {
-    if (body.kind !== 'complete') return sendUaaError(res, headers, uaaErrors.invalidRequest('Incomplete request body'));
+    if (body.kind !== 'complete')
+      return sendUaaError(res, headers, uaaErrors.invalidRequest('Incomplete request body'));
     const form = new URLSearchParams(body.bytes.toString('utf8'));
     const client = clientOf(req, form);
     if (!client) return sendUaaError(res, headers, uaaErrors.fullAuthenticationRequired());
@@ -279,7 +285,7 @@ export function parseScimFilter(filter: string): ScimClause[][] | string {
     else tokens.push({ kind: 'word', text: match[2]! });
   }
   const groups: ScimClause[][] = [[]];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const [name, operator, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
     if (!name || name.kind !== 'word' || !operator || operator.kind !== 'word' || !value || value.kind !== 'string') {
       return 'expected ATTRIBUTE eq "VALUE"';
