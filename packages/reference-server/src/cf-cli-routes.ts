@@ -59,12 +59,7 @@ export function createCfCliRoutes(options: CfCliRouteOptions) {
     body: RequestBody,
   ): Promise<boolean> {
     const authenticate = () => options.authenticate(req);
-    if (url.pathname === '/') {
-      // The root document is Cloud Controller's: its request-id header.
-      const ccHeaders = { 'X-VCAP-Request-ID': requestId, 'X-Content-Type-Options': 'nosniff' };
-      return reads.handle(req, res, url, ccHeaders, authenticate);
-    }
-    if (url.pathname.startsWith('/v2/')) {
+    if (url.pathname === '/' || url.pathname.startsWith('/v2/')) {
       return (
         (await reads.handle(req, res, url, headers, authenticate)) ||
         rolesByGuid.handle(req, res, url, headers, requestId, authenticate)

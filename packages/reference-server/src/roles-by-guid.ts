@@ -15,17 +15,11 @@ import type { VerifiedToken } from './tokens.js';
 // PUT and DELETE /v2/organizations/:guid/:role/:user_guid, the cf CLI v6's path when the
 // by-username feature flags are off. No body, no feature flag; PUT answers 201 with the
 // organization, DELETE 204. The checks run in Cloud Controller's order (do_related): the
-// token, the organization, access, then the user's Cloud Controller record.
+// token, the organization, access, then the user's Cloud Controller record. A guid Cloud
+// Controller has no record of answers 404 UserNotFound, as the contract documents (Cloud
+// Controller itself creates the record on PUT, and answers 400 InvalidRelation on DELETE).
 
 const ORG_ROLE_BY_GUID = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)\/([^/]+)$/;
-
-/** ModelController#do_related: a guid Cloud Controller has no user record of. */
-export const invalidUserRelation = (userGuid: string): CloudControllerError => ({
-  status: 400,
-  code: 1002,
-  name: 'InvalidRelation',
-  description: `Could not find VCAP::CloudController::User with guid: ${userGuid.slice(0, 64)}`,
-});
 
 export interface RolesByGuidOptions {
   store: Store;
@@ -64,7 +58,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const denied = await mayChangeOrganization(store, token, org, method === 'DELETE', userGuid);
     if (denied) return denied;
     const user = await store.findUserById(userGuid);
-    if (!user) return invalidUserRelation(userGuid);
+    if (!user) return cfErrors.userNotFound(userGuid.slice(0, 64));
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {
       await store.grantOrgRole(org.guid, user.id, role, context);

@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { Authentication } from './cloud-controller.js';
 import { devAccounts, type DevAccount } from './dev-accounts.js';
-import { sendJson, type RequestBody } from './http.js';
+import { excerpt, sendJson, type RequestBody } from './http.js';
 import type { DirectoryUser, Store } from './store.js';
 
 // A stand-in for the parts of UAA that the cf CLI v6 calls, on the reference server's own
@@ -30,6 +30,8 @@ export interface UaaError {
   status: number;
   error: string;
   description: string;
+  /** insufficient_scope: the scopes that would do. */
+  scope?: string;
 }
 
 const uaaError = (status: number, error: string, description: string): UaaError => ({ status, error, description });
@@ -38,11 +40,14 @@ export const uaaErrors = {
   badCredentials: () => uaaError(401, 'unauthorized', 'Bad credentials'),
   fullAuthenticationRequired: () =>
     uaaError(401, 'unauthorized', 'Full authentication is required to access this resource'),
-  invalidToken: () => uaaError(401, 'invalid_token', 'The token is invalid or expired'),
-  invalidRefreshToken: () => uaaError(401, 'invalid_token', 'Invalid refresh token'),
-  insufficientScope: () => uaaError(403, 'insufficient_scope', 'Insufficient scope for this resource'),
+  invalidToken: () => uaaError(401, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.'),
+  insufficientScope: () => ({
+    ...uaaError(403, 'insufficient_scope', 'Insufficient scope for this resource'),
+    scope: 'uaa.admin scim.read zones.uaa.admin',
+  }),
   missingGrantType: () => uaaError(400, 'invalid_request', 'Missing grant type'),
-  unsupportedGrantType: () => uaaError(400, 'unsupported_grant_type', 'Unsupported grant type'),
+  unsupportedGrantType: (grantType: string) =>
+    uaaError(400, 'unsupported_grant_type', `Unsupported grant type: ${excerpt(grantType, 32)}`),
   invalidScope: () => uaaError(400, 'invalid_scope', 'Invalid scope'),
   invalidFilter: (detail: string) => uaaError(400, 'invalid_filter', `Invalid filter expression: ${detail}`),
   invalidRequest: (detail: string) => uaaError(400, 'invalid_request', detail),
@@ -182,11 +187,11 @@ export function createUaa(options: UaaOptions) {
           requiredClaims: ['exp', 'user_id'],
         }));
       } catch {
-        return sendUaaError(res, headers, uaaErrors.invalidRefreshToken());
+        return sendUaaError(res, headers, uaaErrors.invalidToken());
       }
       const account = devAccounts.find((candidate) => candidate.userId === payload['user_id']);
       if (!account || payload['client_id'] !== client.id) {
-        return sendUaaError(res, headers, uaaErrors.invalidRefreshToken());
+        return sendUaaError(res, headers, uaaErrors.invalidToken());
       }
       const granted = Array.isArray(payload['scope']) ? (payload['scope'] as unknown[]) : [];
       const scopes = grantedScopes(
@@ -197,13 +202,14 @@ export function createUaa(options: UaaOptions) {
       if (!scopes) return sendUaaError(res, headers, uaaErrors.invalidScope());
       return sendJson(res, 200, { ...headers, ...noStore }, await issueTokens(account, scopes, grantType));
     }
-    return sendUaaError(res, headers, uaaErrors.unsupportedGrantType());
+    return sendUaaError(res, headers, uaaErrors.unsupportedGrantType(grantType));
   }
 
   function login(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) {
     const base = options.baseUrl(req);
     sendJson(res, 200, headers, {
       app: { version: '0.0.0' },
+      showLoginLinks: true,
       links: { uaa: base, passwd: '/forgot_password', login: base, register: '/create_account' },
       zone_name: 'uaa',
       entityID: new URL(base).host,

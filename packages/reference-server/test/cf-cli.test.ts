@@ -344,27 +344,27 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
       expect(cf.log).toHaveLength(2);
     });
 
-    it('a user guid Cloud Controller has no record of: 400 InvalidRelation (1002); an unknown org: 404 (30003)', async () => {
+    it('a user guid Cloud Controller has no record of: 404 UserNotFound (20003); an unknown org: 404 (30003)', async () => {
       const cf = await loggedIn(server);
-      const put = (target: string) =>
-        send(server.url, {
-          method: 'PUT',
-          target,
-          headers: { Authorization: cf.config.accessToken! },
-          body: undefined,
-        });
-      expectCfError(
-        await put(`/v2/organizations/${orgGuid}/managers/5d1e7a40-0000-4000-8000-00000000beef`),
-        400,
-        1002,
-        'CF-InvalidRelation',
-      );
-      expectCfError(
-        await put(`/v2/organizations/${fixtures.unknownOrganizationGuid}/managers/${aliceId}`),
-        404,
-        30003,
-        'CF-OrganizationNotFound',
-      );
+      const call = (method: string, target: string) =>
+        send(server.url, { method, target, headers: { Authorization: cf.config.accessToken! }, body: undefined });
+      const unknownUser = '5d1e7a40-0000-4000-8000-00000000beef';
+      for (const method of ['PUT', 'DELETE']) {
+        expect(
+          expectCfError(
+            await call(method, `/v2/organizations/${orgGuid}/managers/${unknownUser}`),
+            404,
+            20003,
+            'CF-UserNotFound',
+          ),
+        ).toBe(`The user could not be found: ${unknownUser}`);
+        expectCfError(
+          await call(method, `/v2/organizations/${fixtures.unknownOrganizationGuid}/managers/${aliceId}`),
+          404,
+          30003,
+          'CF-OrganizationNotFound',
+        );
+      }
     });
 
     it('a non-admin: the by-username route says FeatureDisabled (330002); /Users needs scim.read (403)', async () => {

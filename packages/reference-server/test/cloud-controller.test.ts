@@ -421,8 +421,8 @@ describe('outside the contract', () => {
       ['GET', rolePath(org, 'users')],
       ['POST', rolePath(org, 'users')],
       ['PUT', rolePath(org, 'developers')],
-      ['PUT', `${rolePath(org, 'users')}/extra`],
-      ['GET', '/v2/info'],
+      ['PUT', `${rolePath(org, 'users')}/extra/more`],
+      ['GET', '/v2/apps'],
     ] as const) {
       const response = await server.call(method, path, { headers: bearer(admin) });
       expect(response.status).toBe(404);
