@@ -319,13 +319,22 @@ export function createCloudControllerReads(options: ReadOptions) {
 
   function root(req: IncomingMessage): unknown {
     const base = options.baseUrl(req);
-    // Only links to what this server serves (no v3, networking, logging or credhub).
+    // Links to what this server serves; the rest are null, as for a foundation without them.
     return {
       links: {
         self: { href: base },
         cloud_controller_v2: { href: `${base}/v2`, meta: { version: apiVersion } },
+        cloud_controller_v3: null,
+        network_policy_v0: null,
+        network_policy_v1: null,
         login: { href: base },
         uaa: { href: base },
+        credhub: null,
+        routing: null,
+        logging: null,
+        log_cache: null,
+        log_stream: null,
+        app_ssh: null,
       },
     };
   }

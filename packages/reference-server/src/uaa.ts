@@ -49,7 +49,6 @@ export const uaaErrors = {
   unsupportedGrantType: (grantType: string) =>
     uaaError(400, 'unsupported_grant_type', `Unsupported grant type: ${excerpt(grantType, 32)}`),
   invalidScope: () => uaaError(400, 'invalid_scope', 'Invalid scope'),
-  invalidFilter: (detail: string) => uaaError(400, 'invalid_filter', `Invalid filter expression: ${detail}`),
   invalidRequest: (detail: string) => uaaError(400, 'invalid_request', detail),
 } as const;
 
@@ -229,7 +228,14 @@ export function createUaa(options: UaaOptions) {
       return sendUaaError(res, headers, uaaErrors.insufficientScope());
     }
     const filter = parseScimFilter(url.searchParams.get('filter') ?? '');
-    if (typeof filter === 'string') return sendUaaError(res, headers, uaaErrors.invalidFilter(filter));
+    if (typeof filter === 'string') {
+      // As UAA's SCIM endpoints report it (an ExceptionReport), the filter HTML-escaped.
+      const shown = excerpt(url.searchParams.get('filter') ?? '', 128).replace(
+        /[&<>"']/g,
+        (c) => `&#${c.charCodeAt(0)};`,
+      );
+      return sendJson(res, 400, headers, { error: 'scim', message: `Invalid filter expression: [${shown}]` });
+    }
     const found = new Map<string, DirectoryUser>();
     for (const group of filter) {
       for (const user of await candidatesOf(options.store, group)) {

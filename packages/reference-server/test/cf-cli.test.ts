@@ -220,6 +220,89 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
     });
   });
 
+  describe('lookups: errors and paging', () => {
+    let server: TestServer;
+    let token: string;
+    const get = (target: string, authorization = token) =>
+      send(server.url, { method: 'GET', target, headers: { Authorization: authorization }, body: undefined });
+    beforeAll(async () => {
+      server = await start();
+      token = (await loggedIn(server)).config.accessToken!;
+    });
+
+    it('an unknown feature flag: 404 FeatureFlagNotFound (330000); a flag Cloud Controller knows: its default', async () => {
+      expect(
+        expectCfError(await get('/v2/config/feature_flags/no_such_flag'), 404, 330000, 'CF-FeatureFlagNotFound'),
+      ).toBe('The feature flag could not be found: no_such_flag');
+      expect((await get('/v2/config/feature_flags/user_org_creation')).json).toMatchObject({ enabled: false });
+    });
+
+    it('a filter on what the list cannot be filtered on, or a page too large: 400 BadQueryParameter (10005)', async () => {
+      expectCfError(await get('/v2/organizations?q=bogus%3Ax'), 400, 10005, 'CF-BadQueryParameter');
+      expectCfError(await get('/v2/organizations?results-per-page=101'), 400, 10005, 'CF-BadQueryParameter');
+      expectCfError(await get('/v2/spaces?inline-relations-depth=4'), 400, 10005, 'CF-BadQueryParameter');
+    });
+
+    it('pages: next_url leads to the rest, in name order', async () => {
+      const first = (await get('/v2/organizations?order-by=name&results-per-page=4')).json as {
+        total_results: number;
+        next_url: string | null;
+        resources: Array<{ entity: { name: string } }>;
+      };
+      expect(first.total_results).toBe(fixtures.dataset.organizations.length);
+      expect(first.next_url).toBe('/v2/organizations?order-by=name&order-direction=asc&page=2&results-per-page=4');
+      const second = (await get(first.next_url!)).json as typeof first;
+      expect(second.next_url).toBeNull();
+      const names = [...first.resources, ...second.resources].map((org) => org.entity.name);
+      expect(names).toEqual(fixtures.dataset.organizations.map((org) => org.name).sort());
+    });
+
+    it('the spaces of an unknown organization: 404 OrganizationNotFound; an unknown space name: an empty list', async () => {
+      expectCfError(
+        await get(`/v2/organizations/${fixtures.unknownOrganizationGuid}/spaces?q=name%3Adevelopment`),
+        404,
+        30003,
+        'CF-OrganizationNotFound',
+      );
+      const none = await get(`/v2/organizations/${orgGuid}/spaces?q=name%3Anospace&inline-relations-depth=1`);
+      expect(none.json).toMatchObject({ total_results: 0, resources: [] });
+    });
+
+    it('/Users: an unparsable filter is 400 in the shape of UAA SCIM errors; no token 401; an expired one 401 invalid_token', async () => {
+      const bad = await get('/Users?filter=userName+sw+%22a%22');
+      expect(bad.status).toBe(400);
+      expect(bad.json).toEqual({ error: 'scim', message: 'Invalid filter expression: [userName sw &#34;a&#34;]' });
+      const anonymous = await send(server.url, {
+        method: 'GET',
+        target: '/Users?filter=id+eq+%22x%22',
+        headers: {},
+        body: undefined,
+      });
+      expect(anonymous.status).toBe(401);
+      expect((anonymous.json as { error: string }).error).toBe('unauthorized');
+      const expired = await mintToken({
+        secret,
+        scopes: ['scim.read', 'cloud_controller.read'],
+        userId: admin.userId,
+        expiresInSeconds: -5,
+      });
+      const late = await get('/Users?filter=id+eq+%22x%22', `bearer ${expired}`);
+      expect(late.status).toBe(401);
+      expect((late.json as { error: string }).error).toBe('invalid_token');
+    });
+
+    it('/Users by id, and by userName within an origin', async () => {
+      const byId = await get(`/Users?attributes=id,userName&filter=id+eq+%22${aliceId}%22+or+id+eq+%22nope%22`);
+      expect(byId.json).toMatchObject({ totalResults: 1, resources: [{ id: aliceId, userName: alice }] });
+      const ldap = await get(
+        '/Users?attributes=id,origin&filter=origin+eq+%22ldap%22+and+userName+eq+%22shared%40example.com%22',
+      );
+      expect((ldap.json as { resources: unknown[] }).resources).toEqual([
+        { id: fixtures.userIds.sharedLdap, origin: 'ldap' },
+      ]);
+    });
+  });
+
   describe('role commands, feature flags on: the by-username path', () => {
     let server: TestServer;
     beforeAll(async () => {
