@@ -3,6 +3,7 @@ import {
   cfErrors,
   organizationResource,
   sendCfError,
+  spaceResource,
   type Authentication,
   type CloudControllerError,
 } from './cloud-controller.js';
@@ -89,32 +90,6 @@ export function decodePathSegment(segment: string): string {
 
 export const isCfError = (value: unknown): value is CloudControllerError =>
   typeof value === 'object' && value !== null && 'code' in value && 'status' in value && 'description' in value;
-
-export function spaceResource(space: Space): unknown {
-  const url = `/v2/spaces/${space.guid}`;
-  return {
-    metadata: { guid: space.guid, url, created_at: null, updated_at: null },
-    entity: {
-      name: space.name,
-      organization_guid: space.organizationGuid,
-      space_quota_definition_guid: null,
-      isolation_segment_guid: null,
-      allow_ssh: true,
-      organization_url: `/v2/organizations/${space.organizationGuid}`,
-      developers_url: `${url}/developers`,
-      managers_url: `${url}/managers`,
-      auditors_url: `${url}/auditors`,
-      apps_url: `${url}/apps`,
-      routes_url: `${url}/routes`,
-      domains_url: `${url}/domains`,
-      service_instances_url: `${url}/service_instances`,
-      app_events_url: `${url}/app_events`,
-      events_url: `${url}/events`,
-      security_groups_url: `${url}/security_groups`,
-      staging_security_groups_url: `${url}/staging_security_groups`,
-    },
-  };
-}
 
 // ---- paged lists ----
 

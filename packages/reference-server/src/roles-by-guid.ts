@@ -3,23 +3,27 @@ import {
   cfErrors,
   organizationResource,
   sendCfError,
+  spaceResource,
   type Authentication,
   type CloudControllerError,
 } from './cloud-controller.js';
 import { decodePathSegment, isCfError, requireToken } from './cloud-controller-reads.js';
 import { sendJson, sendNoContent } from './http.js';
-import type { OrgRole, Organization, Store } from './store.js';
+import type { OrgRole, Organization, Space, SpaceRole, Store } from './store.js';
 import type { VerifiedToken } from './tokens.js';
 
-// The role routes by user guid (Cloud Controller's to_many relations of organizations):
-// PUT and DELETE /v2/organizations/:guid/:role/:user_guid, the cf CLI v6's path when the
-// by-username feature flags are off. No body, no feature flag; PUT answers 201 with the
-// organization, DELETE 204. The checks run in Cloud Controller's order (do_related): the
+// The role routes by user guid: PUT and DELETE /v2/organizations/:guid/:role/:user_guid and
+// /v2/spaces/:guid/:role/:user_guid, the cf CLI v6's path when the by-username feature flags
+// are off. No body, no feature flag; PUT answers 201 with the organization or space, DELETE
+// 204. The checks run in Cloud Controller's order (do_related): the
 // token, the organization, access, then the user's Cloud Controller record. A guid Cloud
 // Controller has no record of answers 404 UserNotFound, as the contract documents (Cloud
 // Controller itself creates the record on PUT, and answers 400 InvalidRelation on DELETE).
 
 const ORG_ROLE_BY_GUID = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)\/([^/]+)$/;
+const SPACE_ROLE_BY_GUID = /^\/v2\/spaces\/([^/]+)\/(developers|managers|auditors)\/([^/]+)$/;
+
+type Outcome = { status: 201; body: unknown } | { status: 204 } | CloudControllerError;
 
 export interface RolesByGuidOptions {
   store: Store;
@@ -40,6 +44,23 @@ async function mayChangeOrganization(
   return (await store.hasOrgRole(org.guid, token.userId, 'managers')) ? undefined : cfErrors.notAuthorized();
 }
 
+/** SpaceAccess: admins; Org Managers of the space's active organization; Space Managers; users removing their own role. */
+async function mayChangeSpace(
+  store: Store,
+  token: VerifiedToken,
+  space: Space,
+  org: Organization,
+  removal: boolean,
+  userGuid: string,
+): Promise<CloudControllerError | undefined> {
+  if (token.scopes.has('cloud_controller.admin')) return undefined;
+  if (!token.scopes.has('cloud_controller.write')) return cfErrors.insufficientScope();
+  if (org.status !== 'active' || token.userId === undefined) return cfErrors.notAuthorized();
+  if (removal && token.userId === userGuid) return undefined;
+  if (await store.hasOrgRole(org.guid, token.userId, 'managers')) return undefined;
+  return (await store.hasSpaceRole(space.guid, token.userId, 'managers')) ? undefined : cfErrors.notAuthorized();
+}
+
 export function createRolesByGuid(options: RolesByGuidOptions) {
   const { store } = options;
 
@@ -49,7 +70,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     match: RegExpExecArray,
     token: VerifiedToken,
     requestId: string,
-  ): Promise<{ status: 201; body: unknown } | { status: 204 } | CloudControllerError> {
+  ): Promise<Outcome> {
     const orgGuid = decodePathSegment(match[1]!);
     const role = match[2] as OrgRole;
     const userGuid = decodePathSegment(match[3]!);
@@ -57,8 +78,8 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     if (!org) return cfErrors.organizationNotFound(orgGuid);
     const denied = await mayChangeOrganization(store, token, org, method === 'DELETE', userGuid);
     if (denied) return denied;
-    const user = await store.findUserById(userGuid);
-    if (!user) return cfErrors.userNotFound(userGuid.slice(0, 64));
+    const user = await findUser(method, userGuid);
+    if (isCfError(user)) return user;
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {
       await store.grantOrgRole(org.guid, user.id, role, context);
@@ -68,6 +89,42 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const recursive = role === 'users' && url.searchParams.getAll('recursive').at(-1) === 'true';
     const result = await store.revokeOrgRole(org.guid, user.id, role, recursive, context);
     if (!result.ok) return cfErrors.associationNotEmpty();
+    return { status: 204 };
+  }
+
+  /** A PUT needs the user in the directory (the grant makes Cloud Controller's record); a DELETE, that record. */
+  async function findUser(method: 'PUT' | 'DELETE', userGuid: string) {
+    const user = await store.findUserById(userGuid);
+    if (!user || (method === 'DELETE' && !(await store.hasCloudControllerRecord(user.id)))) {
+      return cfErrors.userNotFound(userGuid.slice(0, 64));
+    }
+    return user;
+  }
+
+  async function changeSpaceRole(
+    method: 'PUT' | 'DELETE',
+    match: RegExpExecArray,
+    token: VerifiedToken,
+    requestId: string,
+  ): Promise<Outcome> {
+    const spaceGuid = decodePathSegment(match[1]!);
+    const role = match[2] as SpaceRole;
+    const userGuid = decodePathSegment(match[3]!);
+    const space = await store.findSpace(spaceGuid);
+    const org = space && (await store.findOrganization(space.organizationGuid));
+    if (!space || !org) return cfErrors.spaceNotFound(spaceGuid);
+    const denied = await mayChangeSpace(store, token, space, org, method === 'DELETE', userGuid);
+    if (denied) return denied;
+    const user = await findUser(method, userGuid);
+    if (isCfError(user)) return user;
+    const context = { actorUserId: token.userId, requestId };
+    if (method === 'PUT') {
+      // Space#validate_developer and the others: the user must be in the space's organization.
+      const granted = await store.grantSpaceRole(space.guid, user.id, role, context);
+      if (!granted.ok) return cfErrors.invalidRelation(user.id);
+      return { status: 201, body: spaceResource(space) };
+    }
+    await store.revokeSpaceRole(space.guid, user.id, role, context);
     return { status: 204 };
   }
 
@@ -83,9 +140,14 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const method = req.method;
     if (method !== 'PUT' && method !== 'DELETE') return false;
     const orgMatch = ORG_ROLE_BY_GUID.exec(url.pathname);
-    if (!orgMatch) return false;
+    const spaceMatch = orgMatch ? null : SPACE_ROLE_BY_GUID.exec(url.pathname);
+    if (!orgMatch && !spaceMatch) return false;
     const token = requireToken(await authenticate());
-    const outcome = isCfError(token) ? token : await changeOrganizationRole(method, url, orgMatch, token, requestId);
+    const outcome = isCfError(token)
+      ? token
+      : orgMatch
+        ? await changeOrganizationRole(method, url, orgMatch, token, requestId)
+        : await changeSpaceRole(method, spaceMatch!, token, requestId);
     if (isCfError(outcome)) sendCfError(res, headers, outcome);
     else if (outcome.status === 201) sendJson(res, 201, headers, outcome.body);
     else sendNoContent(res, headers);

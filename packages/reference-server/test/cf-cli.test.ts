@@ -244,16 +244,16 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
     });
 
     it('pages: next_url leads to the rest, in name order', async () => {
-      const first = (await get('/v2/organizations?order-by=name&results-per-page=4')).json as {
-        total_results: number;
-        next_url: string | null;
-        resources: Array<{ entity: { name: string } }>;
-      };
+      type Page = { total_results: number; next_url: string | null; resources: Array<{ entity: { name: string } }> };
+      const first = (await get('/v2/organizations?order-by=name&results-per-page=4')).json as Page;
       expect(first.total_results).toBe(fixtures.dataset.organizations.length);
       expect(first.next_url).toBe('/v2/organizations?order-by=name&order-direction=asc&page=2&results-per-page=4');
-      const second = (await get(first.next_url!)).json as typeof first;
-      expect(second.next_url).toBeNull();
-      const names = [...first.resources, ...second.resources].map((org) => org.entity.name);
+      const names = first.resources.map((org) => org.entity.name);
+      for (let next = first.next_url; next !== null;) {
+        const page = (await get(next)).json as Page;
+        names.push(...page.resources.map((org) => org.entity.name));
+        next = page.next_url;
+      }
       expect(names).toEqual(fixtures.dataset.organizations.map((org) => org.name).sort());
     });
 
@@ -484,6 +484,88 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
         body: undefined,
       });
       expectCfError(byGuid, 403, 10003, 'CF-NotAuthorized');
+    });
+  });
+
+  describe('space role commands, on both paths', () => {
+    const space = 'development';
+    // name-237's only space.
+    const spaceGuid = fixtures.spaces.withRoles;
+    const spaceRolesOf = async (server: TestServer, userId: string): Promise<string[]> =>
+      (await server.store.listSpaceRoles(orgGuid))
+        .filter((grant) => grant.userId === userId && grant.spaceGuid === spaceGuid)
+        .map((grant) => grant.role)
+        .sort();
+
+    it('flags on: flag, org and space lookups, PUT org users then the space role by username; DELETE by username', async () => {
+      const server = await start();
+      const cf = await loggedIn(server);
+      await cf.setSpaceRole(alice, org, space, 'SpaceDeveloper');
+      expect(cf.log).toEqual([
+        'GET /v2/config/feature_flags/set_roles_by_username',
+        'GET /v2/organizations?q=name%3Aname-237&inline-relations-depth=1',
+        `GET /v2/organizations/${orgGuid}/spaces?q=name%3Adevelopment&inline-relations-depth=1`,
+        `PUT /v2/organizations/${orgGuid}/users`,
+        `PUT /v2/spaces/${spaceGuid}/developers`,
+      ]);
+      expect(cf.sent[4]!.body).toBe('{"username": "user@example.com"}');
+      expect(await spaceRolesOf(server, aliceId)).toEqual(['developers']);
+      cf.clearLog();
+      await cf.unsetSpaceRole(alice, org, space, 'SpaceDeveloper');
+      expect(cf.log).toEqual([
+        'GET /v2/config/feature_flags/unset_roles_by_username',
+        'GET /v2/organizations?q=name%3Aname-237&inline-relations-depth=1',
+        `GET /v2/organizations/${orgGuid}/spaces?q=name%3Adevelopment&inline-relations-depth=1`,
+        `DELETE /v2/spaces/${spaceGuid}/developers`,
+      ]);
+      expect(await spaceRolesOf(server, aliceId)).toEqual([]);
+    });
+
+    it('flags off: /Users, org and space lookups, PUT org users and the space role by guid; DELETE by guid with async=true', async () => {
+      const server = await start({ featureFlags: flagsOff });
+      const cf = await loggedIn(server);
+      const outsider = fixtures.outsiderUserId;
+      await cf.setSpaceRole('outsider@example.com', org, space, 'SpaceManager');
+      expect(cf.log).toEqual([
+        'GET /v2/config/feature_flags/set_roles_by_username',
+        'GET /Users?attributes=id,userName&filter=userName+Eq+%22outsider%40example.com%22',
+        'GET /v2/organizations?q=name%3Aname-237&inline-relations-depth=1',
+        `GET /v2/organizations/${orgGuid}/spaces?q=name%3Adevelopment&inline-relations-depth=1`,
+        `PUT /v2/organizations/${orgGuid}/users/${outsider}`,
+        `PUT /v2/spaces/${spaceGuid}/managers/${outsider}`,
+      ]);
+      expect(await rolesOf(server, outsider)).toEqual(['users']);
+      expect(await spaceRolesOf(server, outsider)).toEqual(['managers']);
+      cf.clearLog();
+      await cf.unsetSpaceRole('outsider@example.com', org, space, 'SpaceManager');
+      expect(cf.log.at(-1)).toBe(`DELETE /v2/spaces/${spaceGuid}/managers/${outsider}?async=true`);
+      expect(await spaceRolesOf(server, outsider)).toEqual([]);
+    });
+
+    it('an unknown space: an empty list (the CLI stops); by guid, a user outside the org: 400 InvalidRelation; an unknown space guid: 404 (40004)', async () => {
+      const server = await start({ featureFlags: flagsOff });
+      const cf = await loggedIn(server);
+      await expect(cf.setSpaceRole(alice, org, 'nospace', 'SpaceAuditor')).rejects.toThrow('Space nospace not found');
+      const put = (target: string) =>
+        send(server.url, {
+          method: 'PUT',
+          target,
+          headers: { Authorization: cf.config.accessToken! },
+          body: undefined,
+        });
+      expectCfError(
+        await put(`/v2/spaces/${spaceGuid}/auditors/${fixtures.outsiderUserId}`),
+        400,
+        1002,
+        'CF-InvalidRelation',
+      );
+      expect(await spaceRolesOf(server, fixtures.outsiderUserId)).toEqual([]);
+      expectCfError(
+        await put(`/v2/spaces/${fixtures.unknownOrganizationGuid}/auditors/${aliceId}`),
+        404,
+        40004,
+        'CF-SpaceNotFound',
+      );
     });
   });
 });
