@@ -162,7 +162,7 @@ describe('X-Request-Id', () => {
     for (const [method, path] of [
       ['DELETE', memberPath('nope')],
       ['GET', memberPath(fixtures.memberUserId)],
-      ['GET', '/'],
+      ['GET', '/nothing'],
       ['POST', '/organization/members'],
     ] as const) {
       const response = await server.call(method, path);
