@@ -8,7 +8,7 @@ import {
   type CloudControllerError,
 } from './cloud-controller.js';
 import { sendJson } from './http.js';
-import { FEATURE_FLAGS, type FeatureFlag, type Organization, type Space, type Store } from './store.js';
+import { FEATURE_FLAGS, type FeatureFlag, type Organization, type Space, type Store, type UserRoles } from './store.js';
 import type { VerifiedToken } from './tokens.js';
 
 // The Cloud Controller v2 reads the cf CLI v6 makes around the role commands: GET /v2/info
@@ -202,15 +202,17 @@ function keep<T>(items: T[], filters: ListQuery['filters'], field: (item: T, att
 export function createCloudControllerReads(options: ReadOptions) {
   const { store } = options;
 
-  async function visibility(token: VerifiedToken) {
-    if (seesEverything(token) || token.userId === undefined) return undefined;
-    return store.listRolesOfUser(token.userId);
+  /** The roles that decide what a user sees; undefined: everything (admins, auditors). */
+  async function rolesLimiting(token: VerifiedToken): Promise<UserRoles | undefined> {
+    if (seesEverything(token)) return undefined;
+    // A token without a user (a client's) holds no role.
+    return token.userId === undefined ? { orgRoles: [], spaceRoles: [] } : store.listRolesOfUser(token.userId);
   }
 
+  /** Organizations the user holds any role in, or a role in one of their spaces (Organization.user_visibility). */
   async function visibleOrganizations(token: VerifiedToken): Promise<Organization[]> {
     const organizations = await store.listOrganizations();
-    const roles = await visibility(token);
-    if (!seesEverything(token) && !roles) return [];
+    const roles = await rolesLimiting(token);
     if (!roles) return organizations;
     const member = new Set([
       ...roles.orgRoles.map((role) => role.organizationGuid),
@@ -222,8 +224,7 @@ export function createCloudControllerReads(options: ReadOptions) {
   /** Spaces a user holds a role in, or in an organization they manage (Space.user_visibility). */
   async function visibleSpaces(token: VerifiedToken, organizationGuid?: string): Promise<Space[]> {
     const spaces = await store.listSpaces(organizationGuid);
-    const roles = await visibility(token);
-    if (!seesEverything(token) && !roles) return [];
+    const roles = await rolesLimiting(token);
     if (!roles) return spaces;
     const managed = new Set(roles.orgRoles.filter((r) => r.role === 'managers').map((r) => r.organizationGuid));
     const withRole = new Set(roles.spaceRoles.map((role) => role.spaceGuid));

@@ -15,10 +15,10 @@ import type { VerifiedToken } from './tokens.js';
 // The role routes by user guid: PUT and DELETE /v2/organizations/:guid/:role/:user_guid and
 // /v2/spaces/:guid/:role/:user_guid, the cf CLI v6's path when the by-username feature flags
 // are off. No body, no feature flag; PUT answers 201 with the organization or space, DELETE
-// 204. The checks run in Cloud Controller's order (do_related): the
-// token, the organization, access, then the user's Cloud Controller record. A guid Cloud
-// Controller has no record of answers 404 UserNotFound, as the contract documents (Cloud
-// Controller itself creates the record on PUT, and answers 400 InvalidRelation on DELETE).
+// 204. Checked in Cloud Controller's order: the token, the organization or space, access,
+// then the user. A user the directory does not know (and, for a DELETE, one Cloud Controller
+// has no record of) answers 404 UserNotFound, as the contract documents; Cloud Controller
+// itself creates the record on PUT and answers 400 InvalidRelation on DELETE.
 
 const ORG_ROLE_BY_GUID = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)\/([^/]+)$/;
 const SPACE_ROLE_BY_GUID = /^\/v2\/spaces\/([^/]+)\/(developers|managers|auditors)\/([^/]+)$/;
