@@ -76,6 +76,9 @@ export function apiDialectOf(path: string): ApiDialect {
 
 export const isCloudController = (dialect: ApiDialect): boolean => dialect.id === 'cloudController';
 
+/** The member API answers its errors as problem details; the other APIs send the contract's bodies as they are. */
+export const isMemberApi = (dialect: ApiDialect): boolean => dialect.id === fallbackDialect.id;
+
 /**
  * A client-supplied request id reduced to word characters and dashes, at most 255 long,
  * as Cloud Controller does before it prefixes its own uuid.

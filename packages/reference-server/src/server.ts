@@ -16,6 +16,7 @@ import {
   apiDialectOf,
   bearerToken,
   isCloudController,
+  isMemberApi,
   memberRequestId,
   readBody,
   sendJson,
@@ -234,7 +235,7 @@ function sendRateLimited(
  */
 function sendUnknownRoute(res: ServerResponse, headers: Record<string, string>, dialect: ApiDialect, path?: string) {
   const { status, body } = dialect.unknownRoute;
-  if (isCloudController(dialect)) return sendJson(res, status, headers, body);
+  if (!isMemberApi(dialect)) return sendJson(res, status, headers, body);
   const { code, message } = body as { code: string; message: string };
   sendMemberError(res, headers, { status, code, message }, path);
 }
