@@ -86,6 +86,61 @@ describe('server command', { timeout: 60_000 }, () => {
   it('a bad option: one line, non-zero exit', async () => {
     expectOneLineFailure(await run('src/cli.ts', ['--port', 'x']), /--port must be an integer/);
     expectOneLineFailure(await run('src/cli.ts', ['--bogus']), /Unknown option '--bogus'/);
+    expectOneLineFailure(await run('src/cli.ts', ['--public-url', 'cf.example.test']), /--public-url must be an http/);
+    expectOneLineFailure(
+      await run('src/cli.ts', ['--disable-feature-flag', 'app_scaling']),
+      /unknown feature flag app_scaling/,
+    );
+  });
+
+  it('--public-url is what /v2/info names; --disable-feature-flag is what the flag reads', async () => {
+    const path = join(dir, 'public-url', 'reference.db');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli.ts',
+        '--port',
+        '0',
+        '--db',
+        path,
+        '--public-url',
+        'http://cf.example.test:1234',
+      ].concat(['--disable-feature-flag', 'unset_roles_by_username']),
+      { cwd: packageDir, env: { PATH: process.env['PATH'] ?? '', HOME: dir } },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (data: Buffer) => {
+          out += data.toString();
+          const match = /listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error('server exited')));
+      });
+      const info = (await (await fetch(`${url}/v2/info`)).json()) as { authorization_endpoint: string };
+      expect(info.authorization_endpoint).toBe('http://cf.example.test:1234');
+      const login = await fetch(`${url}/oauth/token`, {
+        method: 'POST',
+        headers: { Authorization: 'Basic Y2Y6', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=admin&password=admin',
+      });
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      const flag = async (name: string) =>
+        (
+          (await (
+            await fetch(`${url}/v2/config/feature_flags/${name}`, { headers: { Authorization: `bearer ${token}` } })
+          ).json()) as {
+            enabled: boolean;
+          }
+        ).enabled;
+      expect(await flag('unset_roles_by_username')).toBe(false);
+      expect(await flag('set_roles_by_username')).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('a database file the server may only read: refused at start', async () => {
