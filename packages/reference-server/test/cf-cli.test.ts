@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, mintToken } from '../src/index.js';
-import { devAccounts } from '../src/dev-accounts.js';
+import { devAccounts, devAccountsDataset } from '../src/dev-accounts.js';
 import { CfCli, expectCfError, jwsPayload, legacyAgent, newStackAgent, send } from './cf-cli-replay.js';
 import { createTestDatabase } from './postgres-support.js';
 import { secret, startTestServer, type TestServer } from './support.js';
@@ -244,9 +244,10 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
     });
 
     it('pages: next_url leads to the rest, in name order', async () => {
+      const seeded = [...fixtures.dataset.organizations, ...devAccountsDataset.dataset.organizations];
       type Page = { total_results: number; next_url: string | null; resources: Array<{ entity: { name: string } }> };
       const first = (await get('/v2/organizations?order-by=name&results-per-page=4')).json as Page;
-      expect(first.total_results).toBe(fixtures.dataset.organizations.length);
+      expect(first.total_results).toBe(seeded.length);
       expect(first.next_url).toBe('/v2/organizations?order-by=name&order-direction=asc&page=2&results-per-page=4');
       const names = first.resources.map((org) => org.entity.name);
       for (let next = first.next_url; next !== null;) {
@@ -254,7 +255,7 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
         names.push(...page.resources.map((org) => org.entity.name));
         next = page.next_url;
       }
-      expect(names).toEqual(fixtures.dataset.organizations.map((org) => org.name).sort());
+      expect(names).toEqual(seeded.map((org) => org.name).sort());
     });
 
     it('the spaces of an unknown organization: 404 OrganizationNotFound; an unknown space name: an empty list', async () => {
