@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { fixtures } from '@org-membership-api/reference-server';
 import {
+  deref,
   exampleRequest,
   listOperations,
   loadDocument,
@@ -36,7 +37,19 @@ export interface MockProbe {
 export function mockProbes(document: OpenApiDocument = loadDocument()): MockProbe[] {
   return listOperations(document).map((operation) => {
     const shown = exampleRequest(operation);
-    const headers: Record<string, string> = { authorization: 'Bearer bench-token' };
+    // As an API client asks: for JSON (`/` serves browsers the docs), with the credentials the
+    // operation's scheme takes (UAA's token endpoint: the cf CLI's client `cf`, empty secret).
+    const basic = operation.security.some((requirement) =>
+      Object.keys(requirement).some((name) => {
+        const scheme = deref(document, document.components?.securitySchemes?.[name]) as
+          { type?: string; scheme?: string } | undefined;
+        return scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'basic';
+      }),
+    );
+    const headers: Record<string, string> = {
+      authorization: basic ? `Basic ${Buffer.from('cf:').toString('base64')}` : 'Bearer bench-token',
+      accept: 'application/json',
+    };
     if (shown.body) headers['content-type'] = shown.body.mediaType;
     return {
       operation: `${operation.method} ${operation.path}`,

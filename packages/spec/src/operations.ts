@@ -186,6 +186,16 @@ export function exampleValue(operation: ContractOperation, status: number | stri
   return content?.examples.find((example) => example.name === name)?.value;
 }
 
+const isForm = (mediaType: string) => /^application\/x-www-form-urlencoded\b/i.test(mediaType);
+
+/** An example value as the body of its media type: a form's fields URL-encoded, else JSON or the text itself. */
+function bodyText(mediaType: string, value: unknown): string {
+  if (typeof value === 'string' && !isJson(mediaType)) return value;
+  if (isForm(mediaType) && typeof value === 'object' && value !== null && !Array.isArray(value))
+    return new URLSearchParams(Object.entries(value).map(([key, field]) => [key, String(field)])).toString();
+  return JSON.stringify(value);
+}
+
 /** The statuses of the documented successes (2xx), lowest first. */
 export function successStatuses(operation: ContractOperation): number[] {
   return operation.responses
@@ -221,7 +231,7 @@ export function exampleRequest(operation: ContractOperation): ExampleRequest {
     media && first
       ? {
           mediaType: media.mediaType,
-          text: typeof first.value === 'string' && !isJson(media.mediaType) ? first.value : JSON.stringify(first.value),
+          text: bodyText(media.mediaType, first.value),
         }
       : undefined;
   return { path, query, body };

@@ -64,6 +64,10 @@ describe('listOperations', () => {
       query: {},
       body: undefined,
     });
+    // A form's example object is sent URL-encoded, as the media type says.
+    const form = exampleRequest(byId('requestToken')).body;
+    expect(form?.mediaType).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(form!.text))).toMatchObject({ grant_type: 'password' });
   });
 
   it('lets the operation override a path-level parameter and falls back to a generated operationId', () => {
