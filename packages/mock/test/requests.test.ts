@@ -128,6 +128,25 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
   });
 });
 
+// The role routes by user guid take no body and document no 400 nor 422: Prism's own 422 for a
+// malformed guid must not reach the client.
+const byGuidOps = ops.filter((op) => isCloudController(op) && op.path.endsWith('/{user_guid}'));
+
+describe.each(byGuidOps.map((op) => [op.operationId, op] as const))('%s', (_, op) => {
+  const notFound = op.path.startsWith('/v2/spaces/') ? 'SpaceNotFound' : 'OrganizationNotFound';
+  it(`answers 404 ${notFound} to a malformed guid, as Cloud Controller does`, async () => {
+    const path = examplePath(op)
+      .split('?')[0]!
+      .replace(/^(\/v2\/\w+\/)[^/]+/, '$1not-a-guid');
+    const answer = await call(op.method, path, { headers: auth });
+    expect(answer.status, answer.text).toBe(404);
+    expect(answer.json).toEqual(exampleOf(op, 404, notFound));
+    expect(JSON.parse(answer.headers.get('sl-violations') ?? '[]')).toEqual([
+      expect.objectContaining({ location: ['request', 'path', 'guid'], code: 'format' }),
+    ]);
+  });
+});
+
 describe('DELETE users ?recursive', () => {
   const path = examplePath(deleteUsers).split('?')[0]!;
   const body = '{"username":"user@example.com"}';

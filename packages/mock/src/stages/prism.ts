@@ -34,19 +34,60 @@ export function createPrismStage(options: {
   ): Promise<Reply> {
     // Prism routes over the operations it is given: handing it only this one saves most of its time.
     const result = await prism.request(input, [operation], { ...config, mock: { ...config.mock, ...preferences } })();
-    if (result._tag === 'Left') return problem(result.left);
+    if (result._tag === 'Left') {
+      // An operation without a 400 or 422 gets Prism's 422 problem for an invalid request: the
+      // API's documented answer to that kind of error, where it has one, goes out instead.
+      const rejected = documentedRejection(rejectedInput(result.left), operation, dialect);
+      return rejected ?? problem(result.left);
+    }
     const { output, validations } = result.right;
     const errors = validations.input.filter((v) => v.severity === 0);
     if (errors.length === 0) return fromPrism(output);
-    const violations: Violation[] = errors.map((e) => ({
-      location: ['request', ...(e.path ?? [])],
-      code: e.code,
-      message: e.message,
-    }));
-    const ref = errors.some((e) => e.path?.[0] === 'path') ? dialect.invalidPathParameter : dialect.invalidRequest;
     // Without a documented answer for this kind of error, Prism's own pick (the first 400 example) stands.
-    return { ...(ref ? options.documented(operation, ref) : fromPrism(output)), violations };
+    return (
+      documentedRejection(errors, operation, dialect) ?? { ...fromPrism(output), violations: violationsOf(errors) }
+    );
   };
+
+  function documentedRejection(errors: InputError[], operation: Operation, dialect: ApiPolicy): Reply | undefined {
+    if (errors.length === 0) return undefined;
+    const ref = errors.some((e) => e.path?.[0] === 'path') ? dialect.invalidPathParameter : dialect.invalidRequest;
+    return ref ? { ...options.documented(operation, ref), violations: violationsOf(errors) } : undefined;
+  }
+}
+
+/** One finding of Prism's request validation. */
+interface InputError {
+  path?: readonly (string | number)[];
+  code?: string | number;
+  message: string;
+  severity?: number;
+}
+
+function violationsOf(errors: InputError[]): Violation[] {
+  return errors.map((e) => ({
+    location: ['request', ...(e.path ?? []).map(String)],
+    code: e.code,
+    message: e.message,
+  }));
+}
+
+/** The findings of Prism's 422 for an invalid request (`additional.validation`), none for other errors. */
+function rejectedInput(error: unknown): InputError[] {
+  const additional = (error as { additional?: { validation?: unknown } }).additional;
+  const validation = Array.isArray(additional?.validation) ? (additional.validation as unknown[]) : [];
+  return validation.flatMap((entry) => {
+    const { location, code, message, severity } = entry as {
+      location?: unknown;
+      code?: string | number;
+      message?: unknown;
+      severity?: unknown;
+    };
+    if (!Array.isArray(location) || typeof message !== 'string') return [];
+    // Prism's 422 names the location the way a violation does; severity comes as its name.
+    if (severity !== undefined && severity !== 'Error' && severity !== 0) return [];
+    return [{ path: location as (string | number)[], ...(code === undefined ? {} : { code }), message }];
+  });
 }
 
 /** Prism's answer as sent: no body and no content type on 204. */
