@@ -3,7 +3,9 @@
 // dialect's token, what a token alone can provoke (malformed path parameter, malformed body,
 // unknown username). Expected answers come from the contract's dialect table and examples.
 import { defaultUnknownOrgGuid, defaultUnknownUsername, type ContractEnv } from './env.js';
-import { deref, errorsForPath, type ErrorExampleRef, type OpenApiDocument } from '@org-membership-api/spec';
+import { deref, type ErrorExampleRef, type OpenApiDocument } from '@org-membership-api/spec';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import {
   concretePath,
   contractOperations,
@@ -77,11 +79,28 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
   };
 
   for (const operation of operations) {
-    const { dialect } = operation;
+    const { dialect, errors } = operation;
     const label = (what: string) => `${operation.operationId}: ${what}`;
-    if (operation.needsToken) {
-      const missing = expectation(operation, dialect.errors.missingToken);
-      const invalid = expectation(operation, dialect.errors.invalidToken);
+    if (operation.needsToken && operation.credentials === 'basic') {
+      // UAA's token endpoint takes the client's Basic credentials: a bearer token is the other scheme.
+      const missing = expectation(operation, errors.missingToken);
+      if (missing) {
+        checks.push({
+          name: label('no client credentials'),
+          operation,
+          request: exampleRequest(operation),
+          expect: missing,
+        });
+        checks.push({
+          name: label('a bearer token instead of client credentials'),
+          operation,
+          request: exampleRequest(operation, { authorization: `Bearer ${garbageToken}` }),
+          expect: missing,
+        });
+      }
+    } else if (operation.needsToken) {
+      const missing = expectation(operation, errors.missingToken);
+      const invalid = expectation(operation, errors.invalidToken);
       if (missing) {
         checks.push({ name: label('no token'), operation, request: exampleRequest(operation), expect: missing });
         checks.push({
@@ -95,7 +114,7 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
         const request = exampleRequest(operation, { authorization: `Bearer ${garbageToken}` });
         // The mock accepts any bearer token: ask it for the documented answer.
         if (target === 'mock')
-          request.headers['Prefer'] = `code=${invalid.status}, example=${dialect.errors.invalidToken!.example}`;
+          request.headers['Prefer'] = `code=${invalid.status}, example=${errors.invalidToken!.example}`;
         checks.push({ name: label('malformed bearer token'), operation, request, expect: invalid });
       }
     }
@@ -119,8 +138,13 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
     // Cloud Controller looks the user up before the organization: only a known user reaches the guid.
     const knownUser = dialect.id === 'cloudController' ? env.cfUsername : undefined;
     const userBody = (username: string) => JSON.stringify({ username });
-    for (const parameter of operation.parameters.filter((p) => p.in === 'path')) {
-      const documented = expectation(operation, errorsForPath(dialect, operation.path).invalidPathParameter);
+    // Only a value the parameter's schema refuses is malformed: a user guid or a flag name may
+    // be any string, and which of those exist only a server with fixtures can tell.
+    const malformable = operation.parameters.filter(
+      (p) => p.in === 'path' && !accepts(spec, p.schema, malformedPathValue),
+    );
+    for (const parameter of malformable) {
+      const documented = expectation(operation, errors.invalidPathParameter);
       if (!documented) continue;
       const known = !takesUsername || knownUser !== undefined;
       withToken(
@@ -143,10 +167,10 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
           pathValues: unknownOrg,
           body: malformedJson,
         }),
-        expectation(operation, dialect.errors.invalidRequest),
+        expectation(operation, errors.invalidRequest),
       );
     }
-    if (takesUsername) {
+    if (takesUsername && operation.needsToken) {
       // The user lookup comes before the organization's: an unknown user on an unknown organization is UserNotFound.
       const userNotFound = { status: 404, example: 'UserNotFound' };
       const documented = documentedExample(spec, operation, userNotFound) === undefined ? undefined : userNotFound;
@@ -182,6 +206,18 @@ function planChecks(spec: OpenApiDocument, target: Target, env: ContractEnv): Ch
     });
   }
   return checks;
+}
+
+const schemaChecker = new Ajv({ strict: false });
+addFormatsPlugin.default(schemaChecker);
+
+/** Whether `value` (a path segment, so a string) meets the parameter's schema. */
+function accepts(spec: OpenApiDocument, schema: Record<string, unknown>, value: string): boolean {
+  const resolved = deref(spec, schema);
+  const type = resolved['type'];
+  // A number or boolean parameter never takes letters.
+  if (type === 'integer' || type === 'number' || type === 'boolean') return false;
+  return schemaChecker.validate(resolved, value);
 }
 
 function bodyProperties(spec: OpenApiDocument, schema: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -229,8 +265,7 @@ export async function runCredentialFreeChecks(options: {
       );
     }
     const rateLimited =
-      response.status === check.operation?.dialect.errors.rateLimited?.status &&
-      check.expect.status !== response.status;
+      response.status === check.operation?.errors.rateLimited?.status && check.expect.status !== response.status;
     if (rateLimited && messages.length === 0) {
       results.push({
         ...base,

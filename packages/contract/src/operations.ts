@@ -3,8 +3,10 @@
 import {
   deref,
   dialectForPath,
+  errorsForOperation,
   readApiDialects,
   type ApiDialect,
+  type DialectErrors,
   type ErrorExampleRef,
   type OpenApiDocument,
 } from '@org-membership-api/spec';
@@ -26,8 +28,12 @@ export interface ContractOperation {
   path: string;
   operationId: string;
   dialect: ApiDialect;
-  /** The operation asks for a token (its security requirement is not empty). */
+  /** The operation asks for credentials (its security requirement is not empty). */
   needsToken: boolean;
+  /** What its credentials are: a bearer token, or HTTP Basic client credentials (UAA's token endpoint). */
+  credentials: 'bearer' | 'basic';
+  /** The dialect's answers to the kinds of rejected requests this operation can meet (errorsForOperation). */
+  errors: DialectErrors;
   parameters: OperationParameter[];
   /** The JSON request body, if the operation takes one. */
   body: { required: boolean; schema: Schema; examples: unknown[] } | undefined;
@@ -49,6 +55,7 @@ interface RawOperation {
 export function contractOperations(spec: OpenApiDocument): ContractOperation[] {
   const dialects = readApiDialects(spec as unknown as Record<string, unknown>);
   const documentSecurity = (spec as unknown as { security?: unknown[] }).security ?? [];
+  const schemes = (spec.components?.securitySchemes ?? {}) as Record<string, { type?: string; scheme?: string }>;
   const result: ContractOperation[] = [];
   for (const [path, rawItem] of Object.entries(spec.paths)) {
     const item = deref(spec, rawItem) as unknown as Record<string, RawOperation> & { parameters?: unknown[] };
@@ -78,12 +85,27 @@ export function contractOperations(spec: OpenApiDocument): ContractOperation[] {
         | { required?: boolean; content?: Record<string, { schema?: Schema; examples?: Record<string, unknown> }> }
         | undefined;
       const jsonMedia = Object.entries(requestBody?.content ?? {}).find(([type]) => /json/i.test(type))?.[1];
+      const security = (operation.security ?? documentSecurity) as Array<Record<string, unknown>>;
+      const secured = security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0);
+      const traits = {
+        secured,
+        pathParameters: [...parameters.values()].some((parameter) => parameter.in === 'path'),
+        input: requestBody !== undefined || [...parameters.values()].some((parameter) => parameter.in === 'query'),
+      };
+      const basic = security.some((requirement) =>
+        Object.keys(requirement).some((name) => {
+          const scheme = schemes[name];
+          return scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'basic';
+        }),
+      );
       result.push({
         method: method.toUpperCase(),
         path,
         operationId: operation.operationId ?? `${method.toUpperCase()} ${path}`,
         dialect,
-        needsToken: (operation.security ?? documentSecurity).length > 0,
+        needsToken: secured,
+        credentials: basic ? 'basic' : 'bearer',
+        errors: errorsForOperation(dialect, path, traits, operation),
         parameters: [...parameters.values()],
         body: jsonMedia
           ? {

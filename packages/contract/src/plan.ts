@@ -256,11 +256,34 @@ export function buildPlan(spec: OpenApiDocument, target: Target, env: ContractEn
           state.lastOf.set(name, `${operation.method} ${operation.path} ${response.status}`);
   }
   return operations.flatMap((operation) =>
-    operation.responses.map((response) => planFor(operation, Number(response.status), target, env, state)),
+    operation.responses.map((response) => planFor(spec, operation, Number(response.status), target, env, state)),
   );
 }
 
+/** The cf CLI's client credentials (client `cf`, empty secret), as it sends them to UAA's token endpoint. */
+export const cfClientBasic = `Basic ${Buffer.from('cf:').toString('base64')}`;
+
+/**
+ * The `Authorization` the operation's first security requirement asks for: HTTP Basic client
+ * credentials, a bearer `token`, or none for an operation open to anyone.
+ */
+export function authorizationFor(
+  spec: OpenApiDocument,
+  operation: ContractOperation,
+  token: string,
+): string | undefined {
+  const requirement = operation.security.find((candidate) => Object.keys(candidate).length > 0);
+  if (!requirement) return undefined;
+  const schemes = (spec.components?.securitySchemes ?? {}) as Record<string, { type?: string; scheme?: string }>;
+  const basic = Object.keys(requirement).some((name) => {
+    const scheme = schemes[name];
+    return scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'basic';
+  });
+  return basic ? cfClientBasic : `bearer ${token}`;
+}
+
 function planFor(
+  spec: OpenApiDocument,
   operation: ContractOperation,
   status: number,
   target: Target,
@@ -297,7 +320,16 @@ function planFor(
     const shown = exampleRequest(operation);
     const prefer = example && value !== undefined ? `code=${status}, example=${example}` : `code=${status}`;
     const token = (operation.dialect?.id === 'members' ? env.membersToken : env.cfAdminToken) ?? mockToken;
-    const headers: Record<string, string> = { Authorization: `bearer ${token}`, Prefer: prefer };
+    const headers: Record<string, string> = { Prefer: prefer };
+    const authorization = authorizationFor(spec, operation, token);
+    if (authorization !== undefined) headers['Authorization'] = authorization;
+    // As the cf CLI asks (`/` answers JSON only to a client that names no HTML; a browser gets
+    // the docs), and the media type of this response too (Cloud Controller's 429 is text/plain).
+    const accepted = [
+      ...operation.responses.flatMap((response) => jsonContent(response.content)?.mediaType ?? []),
+      ...(responseFor(operation, status)?.content ?? []).map((content) => content.mediaType),
+    ];
+    if (accepted.length) headers['Accept'] = [...new Set(accepted)].join(', ');
     if (shown.body) headers['Content-Type'] = shown.body.mediaType;
     // On the mock the status is chosen, so the other success is never the answer.
     delete base.alternativeSuccesses;
