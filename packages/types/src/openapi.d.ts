@@ -2320,6 +2320,16 @@ export interface components {
                 "application/json": components["schemas"]["ScimUserList"];
             };
         };
+        /** @description The SCIM filter or the attribute list cannot be parsed. */
+        UaaScimBadRequest: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestIdRouter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UaaError"];
+            };
+        };
         /** @description No token, or a token UAA does not accept. */
         UaaUnauthorized: {
             headers: {
@@ -3927,6 +3937,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["UsersFound"];
+            400: components["responses"]["UaaScimBadRequest"];
             401: components["responses"]["UaaUnauthorized"];
             403: components["responses"]["UaaForbidden"];
             429: components["responses"]["UaaTooManyRequests"];
