@@ -21,19 +21,22 @@ test('every documented response of every operation passes against the mock, each
   const result = await runContractChecks({ server: mock.url, target: 'mock', env: {}, reportDir });
   const spec = JSON.parse(readFileSync(defaultSpecPath, 'utf8'));
   // Every documented response of every operation, counted from the contract itself.
-  const operations = Object.values(spec.paths as Record<string, Record<string, { responses?: object }>>).flatMap(
-    (item) => ['put', 'post', 'delete'].flatMap((method) => (item[method] ? [item[method]] : [])),
-  );
+  const operations = Object.values(
+    spec.paths as Record<string, Record<string, { responses?: object; security?: Array<object> }>>,
+  ).flatMap((item) => ['get', 'put', 'post', 'delete'].flatMap((method) => (item[method] ? [item[method]] : [])));
+  // Those open to anyone (the root document, /v2/info, UAA's /login) meet no credential checks.
+  const secured = operations.filter((operation) => (operation.security ?? spec.security ?? []).length > 0);
   const documented = operations.reduce((sum, operation) => sum + Object.keys(operation.responses ?? {}).length, 0);
   const workflows = result.checks.filter((c) => c.name.startsWith('workflow: '));
 
   expect(result.failures).toEqual([]);
   expect(result.skipped).toEqual([]);
-  // Three credential-free checks per operation, the token-only ones, two unknown routes.
+  // Two or three credential checks per secured operation, the token-only ones, one unknown route per API.
   const credentialFree = result.checks.filter((c) => c.suite === credentialFreeSuite).length;
-  expect(credentialFree).toBeGreaterThanOrEqual(operations.length * 3 + 2);
+  expect(secured).toHaveLength(42);
+  expect(credentialFree).toBeGreaterThanOrEqual(secured.length * 2 + 3);
   // One transaction per documented response, plus the workflows.
-  expect(operations).toHaveLength(22);
+  expect(operations).toHaveLength(45);
   expect(buildPlan(spec, 'mock', {})).toHaveLength(documented);
   expect(workflows.map((c) => c.outcome)).toEqual(Array(5).fill('passed'));
   expect(result.passed).toBe(credentialFree + documented + workflows.length);
@@ -55,7 +58,7 @@ test('every documented response of every operation passes against the mock, each
           .flatMap(([, media]: [string, any]) => Object.keys(media.examples ?? {}).map((name) => `${status} ${name}`));
       }),
   );
-  expect(errorExamples.size).toBe(17);
+  expect(errorExamples.size).toBe(19);
   expect([...errorExamples].filter((example) => !planned.has(example))).toEqual([]);
   expect(junit).toContain('name="removeOrgMember 401 InvalidToken"');
 });

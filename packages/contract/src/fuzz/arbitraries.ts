@@ -229,14 +229,17 @@ export function requestsOf(
   for (const p of queryParameters)
     breakages.push(oddUrlValue.map((value): Breakage => ({ kind: 'query', name: p.name, value })));
   if (operation.body) breakages.push(...bodyBreakages(operation.body.schema, resolve));
+  // Which client secret is wrong only a server with fixtures knows: UAA's token endpoint gets
+  // no credentials or a bearer token, never other Basic credentials.
+  const variants =
+    operation.credentials === 'basic'
+      ? (['none', 'malformed bearer'] as const)
+      : (['none', 'malformed bearer', 'basic'] as const);
   if (operation.needsToken)
-    breakages.push(
-      fc
-        .constantFrom('none' as const, 'malformed bearer' as const, 'basic' as const)
-        .map((variant): Breakage => ({ kind: 'credentials', variant })),
-    );
+    breakages.push(fc.constantFrom(...variants).map((variant): Breakage => ({ kind: 'credentials', variant })));
   const breakage = fc.oneof(
-    { weight: breakages.length, arbitrary: fc.constant<Breakage>({ kind: 'valid' }) },
+    // An operation that takes nothing (the root document) has no rule to break: valid requests only.
+    { weight: Math.max(1, breakages.length), arbitrary: fc.constant<Breakage>({ kind: 'valid' }) },
     ...breakages.map((arbitrary) => ({ weight: 2, arbitrary })),
   );
   return fc.record({ pathValues, query, body, breakage }) as fc.Arbitrary<GeneratedRequest>;

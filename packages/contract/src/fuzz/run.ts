@@ -10,7 +10,7 @@ import { basicCredentials } from '../credential-free.js';
 import { contractEnvVariables, secretsOf, type ContractEnv } from '../env.js';
 import { contractOperations, concretePath, tokenOf, type ContractOperation, type Schema } from '../operations.js';
 import { deref, type OpenApiDocument } from '@org-membership-api/spec';
-import { garbageToken, type Target } from '../plan.js';
+import { cfClientBasic, garbageToken, type Target } from '../plan.js';
 import { writeJunit } from '../report.js';
 import { defaultReportDir, defaultSpecPath } from '../run.js';
 import { curlOf, describeNetworkError, reachability, send, type PlainRequest, type PlainResponse } from '../send.js';
@@ -72,11 +72,14 @@ export function toPlainRequest(
   const query = { ...generated.query };
   if (breakage.kind === 'path') pathValues[breakage.name] = breakage.value;
   if (breakage.kind === 'query') query[breakage.name] = breakage.value;
-  const headers: Record<string, string> = {};
+  // As the cf CLI asks: `/` answers its JSON only to a client that names no HTML.
+  const headers: Record<string, string> = { Accept: 'application/json' };
   const token = tokenOf(operation.dialect, env) ?? (target === 'mock' ? 'contract-checks' : undefined);
   if (operation.needsToken) {
     const variant = breakage.kind === 'credentials' ? breakage.variant : 'token';
-    if (variant === 'token' && token !== undefined) headers['Authorization'] = `bearer ${token}`;
+    // UAA's token endpoint takes the cf CLI's client credentials; every other operation a token.
+    if (variant === 'token' && operation.credentials === 'basic') headers['Authorization'] = cfClientBasic;
+    else if (variant === 'token' && token !== undefined) headers['Authorization'] = `bearer ${token}`;
     if (variant === 'malformed bearer') headers['Authorization'] = `bearer ${garbageToken}`;
     if (variant === 'basic') headers['Authorization'] = basicCredentials;
   }
@@ -129,9 +132,13 @@ function problemsOf(
     body: response.body,
   });
   const { breakage } = generated;
-  const { errors } = operation.dialect;
-  if (breakage.kind === 'credentials' && !(target === 'mock' && breakage.variant === 'malformed bearer')) {
-    const expected = breakage.variant === 'malformed bearer' ? errors.invalidToken : errors.missingToken;
+  const { errors } = operation;
+  // A bearer token to UAA's token endpoint is the wrong scheme, not a bad token.
+  const wrongScheme = operation.credentials === 'basic' ? 'malformed bearer' : 'basic';
+  const mockTakesIt = target === 'mock' && breakage.kind === 'credentials' && breakage.variant === 'malformed bearer';
+  if (breakage.kind === 'credentials' && !(mockTakesIt && operation.credentials === 'bearer')) {
+    const expected =
+      breakage.variant === 'none' || breakage.variant === wrongScheme ? errors.missingToken : errors.invalidToken;
     const allowed = [expected?.status, errors.rateLimited?.status].filter((s): s is number => s !== undefined);
     if (allowed.length > 0 && !allowed.includes(response.status))
       problems.push(
