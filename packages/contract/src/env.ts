@@ -55,6 +55,18 @@ export interface ContractEnv {
   cfNotInOrgUsername?: string;
   /** A user UAA knows but Cloud Controller has no record of (→ 404 UserNotFound on removals). */
   cfUaaOnlyUsername?: string;
+  /** The user guids (UAA user ids) of CF_USERNAME, CF_SPACE_USERNAME, CF_NOT_IN_ORG_USERNAME and CF_UAA_ONLY_USERNAME: the role routes by user guid. */
+  cfUserGuid?: string;
+  cfSpaceUserGuid?: string;
+  cfNotInOrgUserGuid?: string;
+  cfUaaOnlyUserGuid?: string;
+  /** Token with `cloud_controller.write` alone (→ 403 InsufficientScope on the reads: lists, feature flags). */
+  cfWriteOnlyToken?: string;
+  /** UAA token with `scim.read` (→ 200 on UAA's `GET /Users`). */
+  uaaScimReadToken?: string;
+  /** A user who may log in through the cf CLI's client, and their password (→ 200 on UAA's password grant). */
+  uaaUsername?: string;
+  uaaPassword?: string;
   /** Member API token with `update:org`, naming the caller's organization. */
   membersToken?: string;
   /** Member API token without `update:org` (→ 403). */
@@ -105,6 +117,14 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   cfSpaceUsername: 'CF_SPACE_USERNAME',
   cfNotInOrgUsername: 'CF_NOT_IN_ORG_USERNAME',
   cfUaaOnlyUsername: 'CF_UAA_ONLY_USERNAME',
+  cfUserGuid: 'CF_USER_GUID',
+  cfSpaceUserGuid: 'CF_SPACE_USER_GUID',
+  cfNotInOrgUserGuid: 'CF_NOT_IN_ORG_USER_GUID',
+  cfUaaOnlyUserGuid: 'CF_UAA_ONLY_USER_GUID',
+  cfWriteOnlyToken: 'CF_WRITE_ONLY_TOKEN',
+  uaaScimReadToken: 'UAA_SCIM_READ_TOKEN',
+  uaaUsername: 'UAA_USERNAME',
+  uaaPassword: 'UAA_PASSWORD',
   membersToken: 'MEMBERS_TOKEN',
   membersReadOnlyToken: 'MEMBERS_READ_ONLY_TOKEN',
   membersRateLimitToken: 'MEMBERS_RATE_LIMIT_TOKEN',
@@ -118,6 +138,8 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
 
 export const defaultUnknownOrgGuid = '5d1e7a40-0000-4000-8000-000000000000';
 export const defaultUnknownUsername = 'nobody@example.com';
+/** A user guid no user has. */
+export const defaultUnknownUserGuid = '5d1e7a40-0000-4000-8000-0000000000aa';
 export const defaultUnknownSpaceGuid = '5d1e7a40-0000-4000-8000-000000000001';
 
 /** The CLI flag of an env field: CF_ADMIN_TOKEN → cf-admin-token. */
@@ -137,7 +159,7 @@ export function contractEnvFrom(source: Record<string, string | undefined> = pro
 /** The values that must never be printed. */
 export function secretsOf(env: ContractEnv): string[] {
   return (Object.keys(env) as Array<keyof ContractEnv>)
-    .filter((field) => field.endsWith('Token'))
+    .filter((field) => field.endsWith('Token') || field.endsWith('Password'))
     .map((field) => env[field])
     .filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

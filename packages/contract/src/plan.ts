@@ -14,6 +14,7 @@ import {
   contractEnvVariables,
   defaultUnknownOrgGuid,
   defaultUnknownSpaceGuid,
+  defaultUnknownUserGuid,
   defaultUnknownUsername,
   type ContractEnv,
 } from './env.js';
@@ -53,8 +54,8 @@ export interface TransactionPlan {
 
 export type { OpenApiDocument } from '@org-membership-api/spec';
 
-/** A Cloud Controller role-by-username path: organization or space, the role, and `/remove`. */
-const ROLE_PATH = /^\/v2\/(organizations|spaces)\/\{guid\}\/\w+(?:\/remove)?$/;
+/** A Cloud Controller role path: organization or space, the role, and `/remove` or the user's guid. */
+const ROLE_PATH = /^\/v2\/(organizations|spaces)\/\{guid\}\/\w+(?:\/remove|\/\{user_guid\})?$/;
 const MEMBER_PATH = /^\/organization\/members\/\{userId\}$/;
 /** Not a token any server issues: provokes "invalid token". */
 export const garbageToken = 'not-a-valid-token';
@@ -235,12 +236,14 @@ function count(state: PlanState, name: string): string {
 }
 
 /** How requests to an operation are provoked on a real server: a role change, member removal, or unknown. */
-type Kind = 'role' | 'member';
+type Kind = 'role' | 'member' | 'read' | 'token';
 
 function kindOf(operation: ContractOperation): Kind | undefined {
-  if (operation.dialect?.id === 'cloudController' && ROLE_PATH.test(operation.path)) return 'role';
-  if (operation.dialect?.id === 'members' && operation.method === 'DELETE' && MEMBER_PATH.test(operation.path))
-    return 'member';
+  const dialect = operation.dialect?.id;
+  if (dialect === 'cloudController' && operation.method !== 'GET' && ROLE_PATH.test(operation.path)) return 'role';
+  if (dialect === 'members' && operation.method === 'DELETE' && MEMBER_PATH.test(operation.path)) return 'member';
+  if ((dialect === 'cloudController' || dialect === 'uaa') && operation.method === 'GET') return 'read';
+  if (dialect === 'uaa' && operation.method === 'POST' && operation.path === '/oauth/token') return 'token';
   return undefined;
 }
 
@@ -337,6 +340,8 @@ function planFor(
   }
   if (!kind) return { ...base, skip: 'no provocation known for this operation' };
   if (kind === 'member') return memberPlan(base, status, env);
+  if (kind === 'read') return readPlan(base, operation, status, env);
+  if (kind === 'token') return tokenPlan(base, operation, status, env);
   return rolePlan(base, operation, status, env, names);
 }
 
@@ -373,7 +378,14 @@ function rolePlan(
   // A space role needs a user of the space's organization.
   const resourceGuid: keyof ContractEnv = onSpace ? 'cfSpaceGuid' : 'cfOrgGuid';
   const username: keyof ContractEnv = onSpace ? 'cfSpaceUsername' : 'cfUsername';
-  const lacking = missing(base, ['cfAdminToken', resourceGuid, username], env, 'every Cloud Controller request');
+  const byUserGuid = base.path.endsWith('/{user_guid}');
+  const userGuid: keyof ContractEnv = onSpace ? 'cfSpaceUserGuid' : 'cfUserGuid';
+  const lacking = missing(
+    base,
+    ['cfAdminToken', resourceGuid, byUserGuid ? userGuid : username],
+    env,
+    'every Cloud Controller request',
+  );
   if (lacking) return lacking;
   const exampleName = base.example ?? (names.length === 0 && status < 300 ? 'NoContent' : '');
   let provocation = provocationOf(operation, exampleName);
@@ -411,13 +423,17 @@ function rolePlan(
   const legacy = base.method === 'DELETE' && status === 200 && base.alternativeSuccesses && env.cfLegacyDeleteServer;
   if (legacy) delete plan.alternativeSuccesses;
   const server = provocation.server ? env[provocation.server] : legacy || undefined;
+  // The routes by user guid name the user in the path and read no body.
+  const path = base.path
+    .replace('{guid}', encodeURIComponent(guid))
+    .replace('{user_guid}', () => encodeURIComponent(userGuidOf(provocation.body, base.method, userGuid, env)));
   return {
     ...plan,
     request: {
       ...(server ? { server } : {}),
-      path: base.path.replace('{guid}', encodeURIComponent(guid)),
+      path,
       headers,
-      body: bodyOf(provocation.body, base.method, username, env),
+      body: byUserGuid ? '' : bodyOf(provocation.body, base.method, username, env),
     },
     ...(provocation.burst ? { burst: Number(env.rateLimitBurst ?? 200) } : {}),
   };
@@ -435,6 +451,156 @@ function bodyOf(body: Body | undefined, method: string, username: keyof Contract
       ? ((method !== 'PUT' ? env.cfUaaOnlyUsername : undefined) ?? env.cfUnknownUsername ?? defaultUnknownUsername)
       : env[field];
   return JSON.stringify({ username: name, ...(body?.origin ? { origin: body.origin } : {}) });
+}
+
+/** The user guid of the user `body` names (the guid twin of bodyOf's username). */
+function userGuidOf(body: Body | undefined, method: string, userGuid: keyof ContractEnv, env: ContractEnv): string {
+  const field = typeof body === 'object' ? body.username : undefined;
+  if (field === 'cfNotInOrgUsername') return env.cfNotInOrgUserGuid ?? defaultUnknownUserGuid;
+  // On removals, UserNotFound is also the answer for a user UAA knows but Cloud Controller does not.
+  if (field === 'cfUnknownUsername')
+    return (method !== 'PUT' ? env.cfUaaOnlyUserGuid : undefined) ?? defaultUnknownUserGuid;
+  return env[userGuid]!;
+}
+
+/**
+ * How the documented answers of the reads (Cloud Controller's and UAA's GETs) and of UAA's
+ * token endpoint are provoked, by example name where the dialect's kinds do not say.
+ */
+interface RequestProvocation {
+  token?: 'none' | 'garbage' | keyof ContractEnv;
+  /** The organization: a known one, or one nothing has. */
+  guid?: 'unknown';
+  /** Path parameter values other than the guid (a flag name no flag has). */
+  pathValues?: Record<string, string>;
+  /** Query parameters over the example's. */
+  query?: Record<string, string>;
+  /** The token grant: the password grant of the env's user, with a wrong password, or without a grant type. */
+  grant?: 'password' | 'wrongPassword' | 'noGrantType';
+  needs?: Array<keyof ContractEnv>;
+  burst?: boolean;
+  server?: keyof ContractEnv;
+  skip?: string;
+}
+
+const uaaRateLimitSkip =
+  "UAA's rate limiter is off unless configured, and no variable names a limit the checks may use up";
+
+export const requestProvocations: Record<string, RequestProvocation> = {
+  missingToken: { token: 'none' },
+  invalidToken: { token: 'garbage' },
+  // Every token of the env reads; a write-only token does not.
+  insufficientScope: { token: 'cfWriteOnlyToken', needs: ['cfWriteOnlyToken'] },
+  invalidPathParameter: { guid: 'unknown' },
+  rateLimited: { token: 'cfRateLimitToken', needs: ['cfRateLimitToken'], burst: true },
+  internalError: { server: 'storageFaultServer', needs: ['storageFaultServer'] },
+  RateLimitV2APIExceeded: { token: 'cfV2RateLimitToken', needs: ['cfV2RateLimitToken'], burst: true },
+  OrganizationNotFound: { guid: 'unknown' },
+  FeatureFlagNotFound: { pathValues: { name: 'contract_checks_no_such_flag' } },
+  BadQueryParameter: { query: { 'results-per-page': '0' } },
+  // UAA's answers (its dialect documents fewer kinds).
+  FullAuthenticationRequired: { token: 'none' },
+  TokenRejected: { token: 'garbage' },
+  BadCredentials: { grant: 'wrongPassword', needs: ['uaaUsername'] },
+  MissingGrantType: { grant: 'noGrantType', needs: ['uaaUsername', 'uaaPassword'] },
+  // A token without scim.read: Cloud Controller's admin token has only cloud_controller.admin.
+  InsufficientScope: { token: 'cfAdminToken', needs: ['cfAdminToken'] },
+  InvalidFilter: { query: { filter: 'userName Eq' } },
+  AccessDenied: {
+    skip: 'needs a user whom UAA refuses a token through the cf client (a client restricted to other groups): no variable names one',
+  },
+  UaaTooManyRequests: { skip: uaaRateLimitSkip },
+};
+
+/** The provocation of a read's or a token grant's example: by name, else the kind the operation's errors give it. */
+function requestProvocationOf(operation: ContractOperation, status: number, example: string | undefined) {
+  if (example !== undefined && example in requestProvocations && example !== 'InsufficientScope')
+    return requestProvocations[example];
+  const kind = errorKinds.find((candidate) => {
+    const ref = operation.errors[candidate];
+    return ref?.status === status && (example === undefined || ref.example === example);
+  });
+  if (kind && kind in requestProvocations) return requestProvocations[kind];
+  if (example !== undefined && example in requestProvocations) return requestProvocations[example];
+  if (status >= 200 && status < 300) return {};
+  if (status === 429 && operation.dialect?.id === 'uaa') return requestProvocations['UaaTooManyRequests'];
+  if (status === 500) return requestProvocations['internalError'];
+  return undefined;
+}
+
+/** The token a read sends when the provocation names none: the admin's, or UAA's SCIM reader's. */
+function defaultTokenField(operation: ContractOperation): keyof ContractEnv {
+  return operation.dialect?.id === 'uaa' ? 'uaaScimReadToken' : 'cfAdminToken';
+}
+
+function readPlan(
+  base: TransactionPlan,
+  operation: ContractOperation,
+  status: number,
+  env: ContractEnv,
+): TransactionPlan {
+  const provocation = requestProvocationOf(operation, status, base.example);
+  if (!provocation)
+    return { ...base, skip: `no provocation known for ${base.method} ${status} ${base.example ?? ''}`.trim() };
+  if (provocation.skip) return { ...base, skip: provocation.skip };
+  const open = !operation.security.some((requirement) => Object.keys(requirement).length > 0);
+  const tokenField = provocation.token ?? (open ? 'none' : defaultTokenField(operation));
+  const needs = [
+    ...(provocation.needs ?? []),
+    ...(tokenField === 'none' || tokenField === 'garbage' ? [] : [tokenField]),
+    ...(operation.path.includes('{guid}') && provocation.guid !== 'unknown' ? (['cfOrgGuid'] as const) : []),
+  ];
+  const lacking = missing(base, needs, env, `${base.name}`);
+  if (lacking) return lacking;
+  const shown = exampleRequest(operation);
+  const guid = provocation.guid === 'unknown' ? (env.cfUnknownOrgGuid ?? defaultUnknownOrgGuid) : env.cfOrgGuid;
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value =
+      provocation.pathValues?.[name] ??
+      (name === 'guid' ? guid : operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example);
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams({ ...shown.query, ...provocation.query }).toString();
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = tokenField === 'none' ? undefined : tokenField === 'garbage' ? garbageToken : env[tokenField];
+  if (token !== undefined) headers['Authorization'] = `bearer ${token}`;
+  const server = provocation.server ? env[provocation.server] : undefined;
+  return {
+    ...base,
+    request: { ...(server ? { server } : {}), path: search ? `${path}?${search}` : path, headers, body: '' },
+    ...(provocation.burst ? { burst: Number(env.rateLimitBurst ?? 200) } : {}),
+  };
+}
+
+function tokenPlan(
+  base: TransactionPlan,
+  operation: ContractOperation,
+  status: number,
+  env: ContractEnv,
+): TransactionPlan {
+  const provocation = requestProvocationOf(operation, status, base.example);
+  if (!provocation)
+    return { ...base, skip: `no provocation known for ${base.method} ${status} ${base.example ?? ''}`.trim() };
+  if (provocation.skip) return { ...base, skip: provocation.skip };
+  const grant = provocation.grant ?? 'password';
+  const lacking = missing(
+    base,
+    ['uaaUsername', ...(grant === 'wrongPassword' ? [] : (['uaaPassword'] as const))],
+    env,
+    base.name,
+  );
+  if (lacking) return lacking;
+  const fields: Record<string, string> = {
+    ...(grant === 'noGrantType' ? {} : { grant_type: 'password' }),
+    username: env.uaaUsername!,
+    password: grant === 'wrongPassword' ? `${env.uaaPassword ?? ''}-not-the-password` : env.uaaPassword!,
+  };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': 'application/x-www-form-urlencoded',
+  };
+  if (provocation.token !== 'none') headers['Authorization'] = cfClientBasic;
+  return { ...base, request: { path: operation.path, headers, body: new URLSearchParams(fields).toString() } };
 }
 
 function fallbackTo(
