@@ -234,7 +234,9 @@ export function createUaa(options: UaaOptions) {
         /[&<>"']/g,
         (c) => `&#${c.charCodeAt(0)};`,
       );
-      return sendJson(res, 400, headers, { error: 'scim', message: `Invalid filter expression: [${shown}]` });
+      // UAA's error body: `error_description` and `message` say the same.
+      const message = `Invalid filter expression: [${shown}]`;
+      return sendJson(res, 400, headers, { error_description: message, error: 'scim', message });
     }
     const found = new Map<string, DirectoryUser>();
     for (const group of filter) {

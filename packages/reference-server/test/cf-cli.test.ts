@@ -272,7 +272,8 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
     it('/Users: an unparsable filter is 400 in the shape of UAA SCIM errors; no token 401; an expired one 401 invalid_token', async () => {
       const bad = await get('/Users?filter=userName+sw+%22a%22');
       expect(bad.status).toBe(400);
-      expect(bad.json).toEqual({ error: 'scim', message: 'Invalid filter expression: [userName sw &#34;a&#34;]' });
+      const invalid = 'Invalid filter expression: [userName sw &#34;a&#34;]';
+      expect(bad.json).toEqual({ error_description: invalid, error: 'scim', message: invalid });
       const anonymous = await send(server.url, {
         method: 'GET',
         target: '/Users?filter=id+eq+%22x%22',
