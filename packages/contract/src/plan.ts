@@ -252,7 +252,7 @@ export function buildPlan(spec: OpenApiDocument, target: Target, env: ContractEn
   const operations = listOperations(spec);
   const state: PlanState = { used: new Map(), lastOf: new Map() };
   for (const operation of operations) {
-    if (kindOf(operation) !== 'role') continue;
+    if (kindOf(operation) === undefined || kindOf(operation) === 'member') continue;
     for (const response of operation.responses)
       for (const name of exampleNames(operation, Number(response.status), target))
         if (provocationOf(operation, name)?.last)
@@ -297,12 +297,17 @@ function planFor(
   const kind = kindOf(operation);
   const names = exampleNames(operation, status, target);
   // By dialect, not by kind: an operation added to the contract gets its examples as data.
+  // A read's or a token grant's kinds of error say which example a request provokes.
+  const kindExample =
+    kind === 'read' || kind === 'token'
+      ? errorKinds
+          .map((candidate) => operation.errors[candidate])
+          .find((ref) => ref?.status === status && names.includes(ref.example))?.example
+      : undefined;
   const example =
     operation.dialect?.id === 'members'
       ? memberExampleFor(operation, status)
-      : names.length
-        ? chooseExample(operation, status, names, target, env, state)
-        : undefined;
+      : (kindExample ?? (names.length ? chooseExample(operation, status, names, target, env, state) : undefined));
   const value = (example === undefined ? undefined : anyExampleValue(operation, status, example)) as
     { error_code?: unknown } | undefined;
   const base: TransactionPlan = {
@@ -495,6 +500,8 @@ export const requestProvocations: Record<string, RequestProvocation> = {
   rateLimited: { token: 'cfRateLimitToken', needs: ['cfRateLimitToken'], burst: true },
   internalError: { server: 'storageFaultServer', needs: ['storageFaultServer'] },
   RateLimitV2APIExceeded: { token: 'cfV2RateLimitToken', needs: ['cfV2RateLimitToken'], burst: true },
+  IPBasedRateLimitExceeded: { token: 'none', needs: ['cfIpRateLimit'], burst: true },
+  NotAuthorized: { token: 'cfWriteOnlyToken', needs: ['cfWriteOnlyToken'] },
   OrganizationNotFound: { guid: 'unknown' },
   FeatureFlagNotFound: { pathValues: { name: 'contract_checks_no_such_flag' } },
   BadQueryParameter: { query: { 'results-per-page': '0' } },
@@ -544,6 +551,15 @@ function readPlan(
     return { ...base, skip: `no provocation known for ${base.method} ${status} ${base.example ?? ''}`.trim() };
   if (provocation.skip) return { ...base, skip: provocation.skip };
   const open = !operation.security.some((requirement) => Object.keys(requirement).length > 0);
+  // What anyone may read (the root document, /v2/info) comes from the server's configuration.
+  if (open && status === 500)
+    return { ...base, skip: 'answered from configuration, not storage: no fault of a valid request reaches it' };
+  // Cloud Controller's rate limits count every v2 request but /v2/info.
+  if (status === 429 && operation.path === '/v2/info')
+    return {
+      ...base,
+      skip: "Cloud Controller's rate limits do not count /v2/info: no request can use one up there",
+    };
   const tokenField = provocation.token ?? (open ? 'none' : defaultTokenField(operation));
   const needs = [
     ...(provocation.needs ?? []),

@@ -92,7 +92,7 @@ export async function referenceContractEnv(options: {
     cfNotInOrgUserGuid: fixtures.notInOrgUserId,
     cfUaaOnlyUserGuid: fixtures.uaaOnlyUserId,
     cfWriteOnlyToken: await mint(['cloud_controller.write'], fixtures.outsiderUserId),
-    uaaScimReadToken: await mint(['scim.read'], fixtures.adminUserId),
+    uaaScimReadToken: await mint(['scim.read', 'cloud_controller.read'], fixtures.adminUserId),
     // The development account of a bosh-lite UAA, which the reference server's UAA stand-in has.
     uaaUsername: 'admin',
     uaaPassword: 'admin',
