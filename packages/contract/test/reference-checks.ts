@@ -9,21 +9,36 @@ import type { StartedTarget } from '../src/targets.js';
 
 /**
  * Runs the contract checks against a reference server and expects it to pass whatever its
- * database, with nothing skipped: every documented response of every operation is provoked
+ * database, skipping only what no request can provoke: every other documented response is provoked
  * for real (500 and 503 on the target's other instances, DELETE's 200 on the one that answers
  * as releases before 2016), and every documented example somewhere.
  */
+const justifiedSkips = [
+  'getApiRoot 500 ServerError',
+  'getInfo 429 RateLimitExceeded',
+  'getInfo 500 ServerError',
+  'getLoginInfo 429',
+  'requestToken 403 AccessDenied',
+  'requestToken 429',
+  'searchUsers 429',
+].sort();
+
 export async function expectReferencePasses(server: StartedTarget): Promise<void> {
   const reportDir = await mkdtemp(join(tmpdir(), 'contract-reference-'));
   const result = await runContractChecks({ server: server.url, target: 'server', env: server.env, reportDir });
 
   expect(result.failures).toEqual([]);
-  expect(result.skipped).toEqual([]);
+  // Only what no request can provoke on any server: a fault under what is read from
+  // configuration, a limit Cloud Controller does not apply to /v2/info, UAA's optional limiter,
+  // and a client UAA refuses the user (each plan says why).
+  expect(result.skipped.map((check) => check.name).sort()).toEqual(justifiedSkips);
+  const justified = (name: string) => justifiedSkips.some((skip) => skip.startsWith(name));
   const passed = result.checks.filter((c) => c.outcome === 'passed').map((c) => c.name);
   const operations = listOperations(loadDocument());
   const examples = new Set<string>();
   for (const operation of operations)
     for (const response of operation.responses) {
+      if (justified(`${operation.operationId} ${response.status}`)) continue;
       expect(passed, `${operation.operationId} ${response.status}`).toContainEqual(
         expect.stringMatching(new RegExp(`^${operation.operationId} ${response.status}\\b`)),
       );
@@ -34,13 +49,13 @@ export async function expectReferencePasses(server: StartedTarget): Promise<void
   // needs a feature flag turned off. (The member API's are its dialect's, one per status.)
   const provoked = new Set(passed.map((name) => name.split(' ')[2]));
   const notProvoked = [...examples].filter((name) => !provoked.has(name)).sort();
-  expect(notProvoked).toEqual(['FeatureDisabled']);
+  expect(notProvoked, notProvoked.join(', ')).toEqual(['FeatureDisabled']);
   expect(passed.filter((name) => name.startsWith('workflow: '))).toHaveLength(5);
   const credentialFree = result.checks.filter((c) => c.suite === credentialFreeSuite);
   expect(credentialFree.length).toBeGreaterThanOrEqual(9 * 3 + 2);
   expect(credentialFree.every((c) => c.outcome === 'passed')).toBe(true);
   const transactions = operations.reduce((sum, operation) => sum + operation.responses.length, 0);
-  expect(result.passed).toBe(credentialFree.length + transactions + 5);
+  expect(result.passed).toBe(credentialFree.length + transactions - justifiedSkips.length + 5);
 
   // No token reaches a report.
   const reports = (await readFile(join(reportDir, 'dredd.xml'), 'utf8')) + (await readFile(result.junitPath, 'utf8'));
