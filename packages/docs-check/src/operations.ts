@@ -16,8 +16,12 @@ export interface DocsOperation {
   responseExamples: Array<{ status: string; titles: string[]; firstValues: string[] }>;
 }
 
+// A long value (a token) is looked for by its start: Redoc breaks such strings for display.
+const shownPrefix = 80;
+
 function scalarLeaves(value: unknown, out: string[]): void {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
+  if (typeof value === 'string') out.push(value.slice(0, shownPrefix));
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
   else if (Array.isArray(value)) for (const item of value) scalarLeaves(item, out);
   else if (typeof value === 'object' && value !== null)
     for (const item of Object.values(value)) scalarLeaves(item, out);
