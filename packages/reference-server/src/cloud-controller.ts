@@ -224,7 +224,8 @@ async function findUser(
 }
 
 /** The organization or the space the request names, with the organization of a space. */
-type Resolved =
+/** The organization, or the space with its organization, a role change is about. */
+export type Resolved =
   { kind: 'organization'; organization: Organization } | { kind: 'space'; space: Space; organization: Organization };
 
 async function resolveTarget(store: Store, request: RoleRequest): Promise<Resolved | CloudControllerError> {
@@ -241,7 +242,7 @@ async function resolveTarget(store: Store, request: RoleRequest): Promise<Resolv
  * Organizations: an Org Manager of an active organization. Spaces (SpaceAccess#update?): an
  * Org Manager of the space's active organization, or a Space Manager of the space.
  */
-async function mayChange(store: Store, userId: string | undefined, target: Resolved): Promise<boolean> {
+export async function mayChange(store: Store, userId: string | undefined, target: Resolved): Promise<boolean> {
   if (userId === undefined || target.organization.status !== 'active') return false;
   if (await store.hasOrgRole(target.organization.guid, userId, 'managers')) return true;
   return target.kind === 'space' && (await store.hasSpaceRole(target.space.guid, userId, 'managers'));

@@ -1,11 +1,13 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   cfErrors,
+  mayChange,
   organizationResource,
   sendCfError,
   spaceResource,
   type Authentication,
   type CloudControllerError,
+  type Resolved,
 } from './cloud-controller.js';
 import { decodePathSegment, isCfError, requireToken } from './cloud-controller-reads.js';
 import { sendJson, sendNoContent } from './http.js';
@@ -29,36 +31,22 @@ export interface RolesByGuidOptions {
   store: Store;
 }
 
-/** OrganizationAccess: admins; Org Managers of an active organization; users removing their own role. */
-async function mayChangeOrganization(
+/**
+ * OrganizationAccess / SpaceAccess: admins; with the write scope, whoever may change roles by
+ * username (mayChange: Org Managers, Space Managers of the space), and users removing their own
+ * role from an active organization.
+ */
+async function permissionError(
   store: Store,
   token: VerifiedToken,
-  org: Organization,
+  target: Resolved,
   removal: boolean,
   userGuid: string,
 ): Promise<CloudControllerError | undefined> {
   if (token.scopes.has('cloud_controller.admin')) return undefined;
   if (!token.scopes.has('cloud_controller.write')) return cfErrors.insufficientScope();
-  if (org.status !== 'active' || token.userId === undefined) return cfErrors.notAuthorized();
-  if (removal && token.userId === userGuid) return undefined;
-  return (await store.hasOrgRole(org.guid, token.userId, 'managers')) ? undefined : cfErrors.notAuthorized();
-}
-
-/** SpaceAccess: admins; Org Managers of the space's active organization; Space Managers; users removing their own role. */
-async function mayChangeSpace(
-  store: Store,
-  token: VerifiedToken,
-  space: Space,
-  org: Organization,
-  removal: boolean,
-  userGuid: string,
-): Promise<CloudControllerError | undefined> {
-  if (token.scopes.has('cloud_controller.admin')) return undefined;
-  if (!token.scopes.has('cloud_controller.write')) return cfErrors.insufficientScope();
-  if (org.status !== 'active' || token.userId === undefined) return cfErrors.notAuthorized();
-  if (removal && token.userId === userGuid) return undefined;
-  if (await store.hasOrgRole(org.guid, token.userId, 'managers')) return undefined;
-  return (await store.hasSpaceRole(space.guid, token.userId, 'managers')) ? undefined : cfErrors.notAuthorized();
+  if (removal && token.userId === userGuid && target.organization.status === 'active') return undefined;
+  return (await mayChange(store, token.userId, target)) ? undefined : cfErrors.notAuthorized();
 }
 
 export function createRolesByGuid(options: RolesByGuidOptions) {
@@ -76,7 +64,13 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const userGuid = decodePathSegment(match[3]!);
     const org = await store.findOrganization(orgGuid);
     if (!org) return cfErrors.organizationNotFound(orgGuid);
-    const denied = await mayChangeOrganization(store, token, org, method === 'DELETE', userGuid);
+    const denied = await permissionError(
+      store,
+      token,
+      { kind: 'organization', organization: org },
+      method === 'DELETE',
+      userGuid,
+    );
     if (denied) return denied;
     const user = await findUser(method, userGuid);
     if (isCfError(user)) return user;
@@ -113,7 +107,13 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     const space = await store.findSpace(spaceGuid);
     const org = space && (await store.findOrganization(space.organizationGuid));
     if (!space || !org) return cfErrors.spaceNotFound(spaceGuid);
-    const denied = await mayChangeSpace(store, token, space, org, method === 'DELETE', userGuid);
+    const denied = await permissionError(
+      store,
+      token,
+      { kind: 'space', space, organization: org },
+      method === 'DELETE',
+      userGuid,
+    );
     if (denied) return denied;
     const user = await findUser(method, userGuid);
     if (isCfError(user)) return user;
