@@ -561,12 +561,9 @@ function readPlan(
   // What anyone may read (the root document, /v2/info) comes from the server's configuration.
   if (open && status === 500)
     return { ...base, skip: 'answered from configuration, not storage: no fault of a valid request reaches it' };
-  // Cloud Controller's rate limits count every v2 request but /v2/info.
-  if (status === 429 && operation.path === '/v2/info')
-    return {
-      ...base,
-      skip: "Cloud Controller's rate limits do not count /v2/info: no request can use one up there",
-    };
+  // Cloud Controller's general limiter matches the root documents (/, /v2/info) by their full
+  // path: asked with a query string they count like any other request.
+  const counted: Record<string, string> = status === 429 && open ? { counted: 'true' } : {};
   const tokenField = provocation.token ?? (open ? 'none' : defaultTokenField(operation));
   const needs = [
     ...(provocation.needs ?? []),
@@ -583,7 +580,7 @@ function readPlan(
       (name === 'guid' ? guid : operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example);
     return encodeURIComponent(String(value));
   });
-  const search = new URLSearchParams({ ...shown.query, ...provocation.query }).toString();
+  const search = new URLSearchParams({ ...shown.query, ...provocation.query, ...counted }).toString();
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = tokenField === 'none' ? undefined : tokenField === 'garbage' ? garbageToken : env[tokenField];
   if (token !== undefined) headers['Authorization'] = `bearer ${token}`;

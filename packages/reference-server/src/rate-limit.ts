@@ -106,6 +106,12 @@ export type RateLimitOutcome =
       error: 'RateLimitExceeded' | 'IPBasedRateLimitExceeded' | 'RateLimitV2APIExceeded';
     };
 
+// Cloud Controller's patterns (middleware/rate_limiter.rb, rate_limiter_v2_api.rb), matched
+// against the full path: /v2/info with a query string counts in the general limit, and
+// nothing that starts /v2/info counts in the V2 API limit.
+const uncountedRootPath = /^(?:\/v2\/info|\/v3|\/|\/healthz)$/;
+const v2ApiPath = /^\/v2\/(?!info).+/;
+
 function limitHeaders(counted: CountedRequest, suffix: string): Record<string, string> {
   return {
     [`X-RateLimit-Limit${suffix}`]: String(counted.limit),
@@ -116,10 +122,10 @@ function limitHeaders(counted: CountedRequest, suffix: string): Record<string, s
 
 /**
  * Cloud Controller's two rate limiting middlewares, in their order: the general limiter
- * (per user, or per address for requests without a user token; admins skipped; /v2/info
- * skipped), then the V2 API limiter (every /v2 request but /v2/info, admins included). Both
- * are off unless configured. A refusal's Retry-After is the reset time, as Cloud Controller
- * sends it.
+ * (per user, or per address for requests without a user token; admins skipped; the root
+ * documents skipped), then the V2 API limiter (every /v2 request but /v2/info, admins
+ * included). Both are off unless configured. A refusal's Retry-After is the reset time, as
+ * Cloud Controller sends it.
  */
 export class CloudControllerRateLimiter {
   readonly #general: RequestCounter | undefined;
@@ -137,10 +143,14 @@ export class CloudControllerRateLimiter {
     this.#v2 = limits.v2Api && new RequestCounter(limits.v2Api.windowMs);
   }
 
-  /** `userId`: the subject of a valid token (undefined without one, or with an invalid one). */
-  take(path: string, userId: string | undefined, isAdmin: boolean, address: string): RateLimitOutcome {
+  /**
+   * `fullPath`: the path with its query string, as Cloud Controller matches it (Rack's
+   * `fullpath`). `userId`: the subject of a valid token (undefined without one, or with an
+   * invalid one).
+   */
+  take(fullPath: string, userId: string | undefined, isAdmin: boolean, address: string): RateLimitOutcome {
     const headers: Record<string, string> = {};
-    if (path === '/v2/info') return { allowed: true, headers };
+    if (uncountedRootPath.test(fullPath)) return { allowed: true, headers };
     const key = userId !== undefined ? `user:${userId}` : `address:${address}`;
     const general = userId !== undefined ? this.limits.general : (this.limits.unauthenticated ?? this.limits.general);
     const generalCounter = userId !== undefined ? this.#general : this.#unauthenticated;
@@ -156,7 +166,7 @@ export class CloudControllerRateLimiter {
       }
     }
     const v2 = this.limits.v2Api;
-    if (v2 && this.#v2 && path.startsWith('/v2/')) {
+    if (v2 && this.#v2 && v2ApiPath.test(fullPath)) {
       const counted = this.#v2.count(key, isAdmin ? (v2.adminRequests ?? v2.requests) : v2.requests);
       Object.assign(headers, limitHeaders(counted, '-V2-API'));
       if (!counted.allowed) {

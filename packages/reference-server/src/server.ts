@@ -312,7 +312,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
       if (cloudControllerRateLimiter) {
         const token = authentication.kind === 'valid' ? authentication.token : undefined;
         const outcome = cloudControllerRateLimiter.take(
-          url.pathname,
+          url.pathname + url.search,
           token?.userId,
           token !== undefined &&
             (token.scopes.has('cloud_controller.admin') || token.scopes.has('cloud_controller.admin_read_only')),

@@ -91,6 +91,34 @@ describe('the general limit', () => {
   });
 });
 
+describe('the root documents', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ cloudControllerRateLimit: { requests: 2, windowMs: 60_000 } });
+  });
+  afterAll(() => server.close());
+
+  it('skips the root documents asked by their bare path, and counts them asked with a query string', async () => {
+    const user = await tokens.outsider();
+    for (let i = 0; i < 4; i++) {
+      for (const root of ['/', '/v2/info']) {
+        const response = await server.call('GET', root, { headers: bearer(user) });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('x-ratelimit-limit')).toBeNull();
+      }
+    }
+    // Cloud Controller matches the full path: a query string makes it an ordinary request.
+    const statuses: number[] = [];
+    let last: ApiResponse | undefined;
+    for (const root of ['/v2/info?x=1', '/?x=1', '/v2/info?x=1']) {
+      last = await server.call('GET', root, { headers: bearer(user) });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expectRateLimited(last!, 'CF-RateLimitExceeded', 10013, '');
+  });
+});
+
 describe('the v2 API limit', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -118,6 +146,15 @@ describe('the v2 API limit', () => {
       headers: bearer(await tokens.member()),
     });
     expect(member.status).toBe(204);
+  });
+
+  it('never counts /v2/info, with or without a query string', async () => {
+    const admin = await tokens.admin();
+    for (const info of ['/v2/info', '/v2/info?x=1', '/v2/info', '/v2/info?x=1']) {
+      const response = await server.call('GET', info, { headers: bearer(admin) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-ratelimit-limit-v2-api')).toBeNull();
+    }
   });
 });
 
