@@ -93,6 +93,13 @@ export interface ContractEnv {
    * sent there. Without it they go to the server under test, which may answer the other success.
    */
   cfLegacyDeleteServer?: string;
+  /**
+   * Base URL of another instance of the server whose `set_roles_by_username` and
+   * `unset_roles_by_username` feature flags are off: the FeatureDisabled checks are sent there
+   * with the write token of a user without a role (the flags bind every caller but admins).
+   * Without it FeatureDisabled is skipped.
+   */
+  cfFeatureFlagsDisabledServer?: string;
   /** Most requests sent to use up a rate limit (default 200). */
   rateLimitBurst?: string;
 }
@@ -133,6 +140,7 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   cfIdentityUnavailableServer: 'CF_IDENTITY_UNAVAILABLE_SERVER',
   storageFaultServer: 'STORAGE_FAULT_SERVER',
   cfLegacyDeleteServer: 'CF_LEGACY_DELETE_SERVER',
+  cfFeatureFlagsDisabledServer: 'CF_FEATURE_FLAGS_DISABLED_SERVER',
   rateLimitBurst: 'RATE_LIMIT_BURST',
 };
 

@@ -144,8 +144,12 @@ export const cloudControllerProvocations: Record<string, Provocation> = {
     fallback: 'invalidRequest',
   },
   NotAuthorized: { token: 'cfWriteWithoutRoleToken', needs: ['cfWriteWithoutRoleToken'] },
+  // Cloud Controller checks the flag before the organization and the caller's roles.
   FeatureDisabled: {
-    skip: 'needs the set_roles_by_username / unset_roles_by_username feature flag disabled on the server under test',
+    server: 'cfFeatureFlagsDisabledServer',
+    token: 'cfWriteWithoutRoleToken',
+    needs: ['cfFeatureFlagsDisabledServer', 'cfWriteWithoutRoleToken'],
+    skip: 'a server whose set_roles_by_username and unset_roles_by_username feature flags are off',
   },
   OrganizationNotFound: { guid: 'unknown' },
   SpaceNotFound: { guid: 'unknown' },

@@ -50,6 +50,7 @@ export const referenceEnvNeedsMore = [
   'cfIdentityUnavailableServer',
   'storageFaultServer',
   'cfLegacyDeleteServer',
+  'cfFeatureFlagsDisabledServer',
 ] as const satisfies ReadonlyArray<keyof ContractEnv>;
 
 /**
@@ -106,9 +107,10 @@ export async function referenceContractEnv(options: {
 /**
  * A seeded reference server on a free port with a throwaway database, rate limits on both
  * APIs, and the tokens and identifiers of its fixtures; plus instances with the same key whose
- * identity service is down (503), whose storage fails (500) and that answer DELETE as releases
- * before 2016 (200), so that every documented response is provoked for real. With `database`
- * (a postgres:// URL) every instance runs on that database instead of throwaway SQLite files.
+ * identity service is down (503), whose storage fails (500), that answer DELETE as releases
+ * before 2016 (200) and whose role feature flags are off (403 FeatureDisabled), so that every
+ * documented response is provoked for real. With `database` (a postgres:// URL) every instance
+ * but the last runs on that database instead of throwaway SQLite files.
  */
 export async function startReferenceTarget(
   options: { rateLimited?: boolean; database?: string } = {},
@@ -160,6 +162,17 @@ export async function startReferenceTarget(
     deleteSuccessStatus: 200,
     log: () => {},
   });
+  // The same data and key with the role feature flags off (cf disable-feature-flag), for 403
+  // FeatureDisabled. Always on a database of its own: the flags are stored, and on a shared
+  // database they would be off for every instance.
+  const featureFlagsDisabled = await startServer({
+    port: 0,
+    databasePath: join(directory, 'feature-flags-disabled.db'),
+    seed: true,
+    jwtSecret: secret,
+    featureFlags: { set_roles_by_username: false, unset_roles_by_username: false },
+    log: () => {},
+  });
   const mint = (scopes: string[], userId: string, orgId?: string) =>
     mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
   const env: ContractEnv = {
@@ -174,6 +187,7 @@ export async function startReferenceTarget(
     cfIdentityUnavailableServer: identityDown.url,
     storageFaultServer: storageFault.url,
     cfLegacyDeleteServer: legacyDelete.url,
+    cfFeatureFlagsDisabledServer: featureFlagsDisabled.url,
     // Enough to use up the largest of the limits; a burst stops at the first 429.
     rateLimitBurst: String(
       Math.max(
@@ -187,7 +201,9 @@ export async function startReferenceTarget(
     target: 'server',
     env,
     close: async () => {
-      await Promise.all([server.close(), identityDown.close(), storageFault.close(), legacyDelete.close()]);
+      await Promise.all(
+        [server, identityDown, storageFault, legacyDelete, featureFlagsDisabled].map((instance) => instance.close()),
+      );
       await rm(directory, { recursive: true, force: true });
     },
   };
