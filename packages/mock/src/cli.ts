@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { defaultSpecPath, startMock } from './server.js';
 
 const usage = `Usage: org-membership-mock [--host HOST] [--port PORT] [--dynamic] [--spec FILE] [--log] [--build-missing]
+                           [--disable-feature-flag NAME ...]
 
   --host HOST       interface to listen on (env MOCK_HOST, default 127.0.0.1)
   --port PORT       port, 0 = any free port (env MOCK_PORT, default 4010)
@@ -14,6 +15,10 @@ const usage = `Usage: org-membership-mock [--host HOST] [--port PORT] [--dynamic
   --log             print one line per request (env MOCK_LOG=true)
   --build-missing   first run \`pnpm check\` when the bundle or docs are missing or
                     older than openapi/
+  --disable-feature-flag NAME
+                    report the flag off (set_roles_by_username, unset_roles_by_username;
+                    repeatable; env MOCK_DISABLED_FEATURE_FLAGS, comma-separated): the cf CLI
+                    then takes its role routes by user guid
 `;
 
 function fail(message: string): never {
@@ -40,6 +45,7 @@ try {
       spec: { type: 'string' },
       log: { type: 'boolean' },
       'build-missing': { type: 'boolean' },
+      'disable-feature-flag': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,6 +65,12 @@ const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535) fail(`port must be an integer from 0 to 65535, not "${portText}"`);
 const dynamic = args.dynamic ?? flag(process.env.MOCK_DYNAMIC, 'MOCK_DYNAMIC');
 const log = args.log ?? flag(process.env.MOCK_LOG, 'MOCK_LOG');
+const disabledFeatureFlags =
+  args['disable-feature-flag'] ??
+  (process.env.MOCK_DISABLED_FEATURE_FLAGS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 // npm and pnpm run scripts in the package's folder; INIT_CWD is where the command was typed.
 const specPath = args.spec ? resolve(process.env.INIT_CWD ?? process.cwd(), args.spec) : defaultSpecPath;
 
@@ -79,6 +91,7 @@ try {
     port,
     dynamic,
     specPath,
+    disabledFeatureFlags,
     ...(log && { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) }),
   });
 } catch (error) {

@@ -80,7 +80,7 @@ export async function loadOperations(
   return operations;
 }
 
-const isJson = (mediaType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(mediaType);
+export const isJson = (mediaType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(mediaType);
 
 function findResponse(operation: Operation, status: number) {
   return operation.responses.find((response) => response.code === String(status));

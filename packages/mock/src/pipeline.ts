@@ -5,6 +5,7 @@ import { loadOperations, type Operation } from './contract.js';
 import { prepareDocumentedReplies } from './documented-replies.js';
 import { checkToken } from './stages/auth.js';
 import { closesConnection, parseBody, readBody } from './stages/body.js';
+import { createFeatureFlagStage } from './stages/feature-flags.js';
 import { readPreferences } from './stages/prefer.js';
 import { createPrismStage } from './stages/prism.js';
 import { createSelfUrlStage } from './stages/self-urls.js';
@@ -17,6 +18,8 @@ export interface PipelineOptions {
   specPath: string;
   dynamic: boolean;
   log: ((line: string) => void) | undefined;
+  /** Feature flags the mock reports off (`--disable-feature-flag`). */
+  disabledFeatureFlags?: readonly string[];
 }
 
 export interface RequestHandler {
@@ -25,7 +28,7 @@ export interface RequestHandler {
 }
 
 /**
- * The mock's request handling: route → body → auth → user lookup → Prefer → Prism → self URLs → reply. Each stage either
+ * The mock's request handling: route → body → auth → user lookup → Prefer → feature flags → Prism → self URLs → reply. Each stage either
  * hands the request on or ends it with a Reply; every Reply is written by the reply stage.
  */
 export async function createRequestHandler(options: PipelineOptions): Promise<RequestHandler> {
@@ -40,6 +43,7 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
   const route = createRouteStage(operations, options.specPath);
   const askPrism = createPrismStage({ dynamic: options.dynamic, documented: documented.get });
   const withSelfUrls = createSelfUrlStage(operations, document);
+  const featureFlags = createFeatureFlagStage(operations, options.disabledFeatureFlags ?? []);
   const log = options.log;
 
   async function answerOperation(req: IncomingMessage, routed: Routed & { kind: 'operation' }): Promise<Reply> {
@@ -67,7 +71,8 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
 
     const chosen = readPreferences(input, operation);
     if ('reply' in chosen) return chosen.reply;
-    return withSelfUrls(operation, req.headers, await askPrism(input, operation, dialect, chosen.preferences));
+    const preferences = featureFlags.apply(operation, routed.path, chosen.preferences);
+    return withSelfUrls(operation, req.headers, await askPrism(input, operation, dialect, preferences));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -15,6 +15,11 @@ export interface MockOptions {
   specPath?: string;
   /** Receives one line per request (method, path, status, time). Off by default: it costs throughput. */
   log?: (line: string) => void;
+  /**
+   * Feature flags to report off (`cf disable-feature-flag`): their reads answer the contract's
+   * example of the flag turned off, so the cf CLI v6 takes its role routes by user guid.
+   */
+  disabledFeatureFlags?: readonly string[];
 }
 
 export interface RunningMock {
@@ -37,7 +42,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   if (!existsSync(specPath)) {
     throw new Error(`${specPath} not found: run \`pnpm bundle\` (or \`npm start\`, which builds what is missing)`);
   }
-  const handler = await createRequestHandler({ specPath, dynamic: options.dynamic ?? false, log: options.log });
+  const handler = await createRequestHandler({
+    specPath,
+    dynamic: options.dynamic ?? false,
+    log: options.log,
+    ...(options.disabledFeatureFlags && { disabledFeatureFlags: options.disabledFeatureFlags }),
+  });
   const listener = await listen(handler.handle, { host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
   return {
     url: listener.url,

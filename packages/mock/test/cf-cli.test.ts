@@ -304,6 +304,39 @@ describe.each([
   });
 });
 
+describe('a mock started with the role feature flags off (--disable-feature-flag)', () => {
+  let flagsOff: RunningMock;
+  beforeAll(async () => {
+    flagsOff = await startMock({
+      port: 0,
+      disabledFeatureFlags: ['set_roles_by_username', 'unset_roles_by_username'],
+    });
+  });
+  afterAll(() => flagsOff?.close());
+
+  it('reports each flag the CLI reads off, by its name, so that the CLI takes the guid path without Prefer', async () => {
+    for (const name of ['set_roles_by_username', 'unset_roles_by_username']) {
+      const url = `${flagsOff.url}/v2/config/feature_flags/${name}`;
+      const answer = await send(url, 'GET', { ...legacyStack, Authorization: 'bearer any' });
+      expect(contractProblems('GET', url, answer)).toEqual([]);
+      expect(answer.json).toMatchObject({ name, enabled: false });
+      // Prefer still picks any documented answer.
+      const asked = await send(url, 'GET', { ...legacyStack, Authorization: 'bearer any', Prefer: 'code=404' });
+      expect(asked.status).toBe(404);
+    }
+  });
+
+  it('a mock started without it names the flag read, on', async () => {
+    for (const name of ['set_roles_by_username', 'unset_roles_by_username']) {
+      const answer = await send(`${mock.url}/v2/config/feature_flags/${name}`, 'GET', {
+        ...legacyStack,
+        Authorization: 'bearer any',
+      });
+      expect(answer.json).toMatchObject({ name, enabled: true });
+    }
+  });
+});
+
 describe('what the CLI meets when something is wrong', () => {
   it('answers a role command without a token in Cloud Controller shape (code, description, error_code)', async () => {
     const answer = await send(

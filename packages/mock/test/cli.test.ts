@@ -72,6 +72,36 @@ describe('pnpm mock', { timeout: 60_000 }, () => {
     expect(stdout).not.toContain('secret-token-value');
   });
 
+  it('reports the feature flags named by --disable-feature-flag (or the environment) off, and refuses an unknown one', async () => {
+    const flagOf = async (api: string, name: string) =>
+      (await (
+        await fetch(`${api}/v2/config/feature_flags/${name}`, {
+          headers: { authorization: 'bearer t' },
+          signal: AbortSignal.timeout(5_000),
+        })
+      ).json()) as { name: string; enabled: boolean };
+    const fromFlag = startCli(['--port', '0', '--disable-feature-flag', 'unset_roles_by_username']);
+    const api = /API +(\S+)\n/.exec(await fromFlag.banner)![1]!;
+    expect(await flagOf(api, 'unset_roles_by_username')).toMatchObject({
+      name: 'unset_roles_by_username',
+      enabled: false,
+    });
+    expect(await flagOf(api, 'set_roles_by_username')).toMatchObject({ name: 'set_roles_by_username', enabled: true });
+    fromFlag.child.kill('SIGTERM');
+    const fromEnv = startCli(['--port', '0'], {
+      MOCK_DISABLED_FEATURE_FLAGS: 'set_roles_by_username, unset_roles_by_username',
+    });
+    const envApi = /API +(\S+)\n/.exec(await fromEnv.banner)![1]!;
+    expect(await flagOf(envApi, 'set_roles_by_username')).toMatchObject({ enabled: false });
+    expect(await flagOf(envApi, 'unset_roles_by_username')).toMatchObject({ enabled: false });
+    fromEnv.child.kill('SIGTERM');
+    const unknown = startCli(['--port', '0', '--disable-feature-flag', 'no_such_flag']);
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.output().stderr).toContain(
+      "no feature flag no_such_flag in the contract's examples: --disable-feature-flag takes set_roles_by_username, unset_roles_by_username",
+    );
+  });
+
   it('refuses a port that is not a number', async () => {
     const cli = startCli(['--port', 'http']);
     expect(await cli.exited).toBe(2);
