@@ -43,7 +43,10 @@ export async function createRequestHandler(options: PipelineOptions): Promise<Re
   const route = createRouteStage(operations, options.specPath);
   const askPrism = createPrismStage({ dynamic: options.dynamic, documented: documented.get });
   const withSelfUrls = createSelfUrlStage(operations, document);
-  const featureFlags = createFeatureFlagStage(operations, options.disabledFeatureFlags ?? []);
+  const featureFlags = createFeatureFlagStage(operations, {
+    disabled: options.disabledFeatureFlags ?? [],
+    dynamic: options.dynamic,
+  });
   const log = options.log;
 
   async function answerOperation(req: IncomingMessage, routed: Routed & { kind: 'operation' }): Promise<Reply> {

@@ -33,11 +33,16 @@ export interface FeatureFlagStage {
  * Reading a feature flag the contract has examples of answers the example that names it: on,
  * or off when the mock was started with `--disable-feature-flag NAME` (the cf CLI v6 then
  * takes its role routes by user guid, which it cannot be told to with `Prefer`). A read of
- * another flag, or a request that picks its response with `Prefer`, is answered as before.
+ * another flag, or a request that picks its response with `Prefer` (dynamic bodies included), is
+ * answered as before.
  * Found from the 200 examples (`name`, `enabled`): an operation documenting such examples
  * needs no code.
  */
-export function createFeatureFlagStage(operations: Operation[], disabled: readonly string[]): FeatureFlagStage {
+export function createFeatureFlagStage(
+  operations: Operation[],
+  options: { disabled: readonly string[]; dynamic: boolean },
+): FeatureFlagStage {
+  const { disabled } = options;
   const flagExamples = new Map<Operation, FlagExamples>();
   for (const operation of operations) {
     const found = flagExamplesOf(operation);
@@ -57,7 +62,8 @@ export function createFeatureFlagStage(operations: Operation[], disabled: readon
   return {
     known,
     apply(operation, path, preferences) {
-      if (preferences.code !== undefined || preferences.exampleKey !== undefined) return preferences;
+      if (preferences.code !== undefined || preferences.exampleKey !== undefined || preferences.dynamic)
+        return preferences;
       const found = flagExamples.get(operation);
       if (!found) return preferences;
       // The flag is the path's last segment (GET /v2/config/feature_flags/{name}).
@@ -68,7 +74,8 @@ export function createFeatureFlagStage(operations: Operation[], disabled: readon
         return preferences;
       }
       const keys = found.get(name);
-      const exampleKey = off.has(name) ? keys?.off : keys?.on;
+      // A mock generating its bodies (--dynamic) names the flag only where it was told it is off.
+      const exampleKey = off.has(name) ? keys?.off : options.dynamic ? undefined : keys?.on;
       return exampleKey === undefined ? preferences : { ...preferences, code: 200, exampleKey };
     },
   };
