@@ -20,10 +20,11 @@ function keyOf(transaction) {
   return `${transaction.request.method.toUpperCase()} ${transaction.origin.resourceName} ${transaction.expected.statusCode}`;
 }
 
+// The env's secrets, as the contract package's redactionPattern describes them.
+const secretPattern = config.redactionPattern ? new RegExp(config.redactionPattern, 'g') : undefined;
+
 function redact(text) {
-  let result = String(text);
-  for (const secret of config.secrets) if (secret) result = result.split(secret).join('[redacted]');
-  return result;
+  return secretPattern ? String(text).replace(secretPattern, '[redacted]') : String(text);
 }
 
 /** Sends one request outside Dredd (to use up a rate limit); resolves with the response as Dredd records it. */

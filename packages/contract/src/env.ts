@@ -164,10 +164,39 @@ export function contractEnvFrom(source: Record<string, string | undefined> = pro
   return env;
 }
 
-/** The values that must never be printed. */
-export function secretsOf(env: ContractEnv): string[] {
-  return (Object.keys(env) as Array<keyof ContractEnv>)
-    .filter((field) => field.endsWith('Token') || field.endsWith('Password'))
-    .map((field) => env[field])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces the env's secrets in report text with `[redacted]`: a token wherever it occurs; a
+ * password (short, and maybe a common word, as bosh-lite's `admin`) wherever it stands as a
+ * value of its own, as sent, URL- or form-encoded or JSON-escaped, so that a scope such as
+ * `cloud_controller.admin` stays legible.
+ * The pattern's source, for the Dredd hooks' process, which builds it with the flag `g`.
+ */
+export function redactionPattern(env: ContractEnv): string | undefined {
+  const patterns: string[] = [];
+  for (const field of Object.keys(env) as Array<keyof ContractEnv>) {
+    const value = env[field];
+    if (typeof value !== 'string' || value.length === 0) continue;
+    if (field.endsWith('Token')) patterns.push(escapeRegExp(value));
+    else if (field.endsWith('Password')) {
+      const forms = new Set([
+        value,
+        encodeURIComponent(value),
+        new URLSearchParams({ p: value }).toString().slice(2),
+        JSON.stringify(value).slice(1, -1),
+      ]);
+      for (const form of forms) patterns.push(`(?<![\\w.-])${escapeRegExp(form)}(?![\\w.-])`);
+    }
+  }
+  // Longest first: a secret that contains another is replaced whole.
+  return patterns.length === 0 ? undefined : patterns.sort((a, b) => b.length - a.length).join('|');
+}
+
+/** `redactionPattern` as a function (see there). */
+export function redactorOf(env: ContractEnv): (text: string) => string {
+  const source = redactionPattern(env);
+  if (source === undefined) return (text) => text;
+  const pattern = new RegExp(source, 'g');
+  return (text) => text.replace(pattern, '[redacted]');
 }

@@ -8,7 +8,7 @@ import { loadDocument, paths } from '@org-membership-api/spec';
 import { parse as parseYaml } from 'yaml';
 import { runCredentialFreeChecks } from './credential-free.js';
 import { dreddDocument } from './dredd-document.js';
-import { secretsOf, type ContractEnv } from './env.js';
+import { redactionPattern, redactorOf, type ContractEnv } from './env.js';
 import { buildPlan, type Target } from './plan.js';
 import { writeJunit } from './report.js';
 import { reachability } from './send.js';
@@ -61,10 +61,6 @@ interface HookResult {
   reason?: string;
 }
 
-function redactor(secrets: string[]) {
-  return (text: string) => secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
-}
-
 /** Runs Dredd (one transaction per documented response) with the strict layer, then the workflows. */
 export async function runContractChecks(options: ContractCheckOptions): Promise<ContractCheckResult> {
   const started = Date.now();
@@ -73,8 +69,7 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
   const target: Target = options.target;
   const server = new URL(options.server);
   const plans = buildPlan(spec, target, options.env);
-  const secrets = secretsOf(options.env);
-  const redact = redactor(secrets);
+  const redact = redactorOf(options.env);
   const reportDir = resolve(options.reportDir ?? defaultReportDir);
   await mkdir(reportDir, { recursive: true });
 
@@ -98,7 +93,7 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
         resultsPath,
         server: server.origin,
         basePath: server.pathname.replace(/\/+$/, ''),
-        secrets,
+        redactionPattern: redactionPattern(options.env),
         plans,
       }),
       { mode: 0o600 },

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import fc from 'fast-check';
 import { basicCredentials } from '../credential-free.js';
-import { contractEnvVariables, secretsOf, type ContractEnv } from '../env.js';
+import { contractEnvVariables, redactorOf, type ContractEnv } from '../env.js';
 import { contractOperations, concretePath, tokenOf, type ContractOperation, type Schema } from '../operations.js';
 import { deref, type OpenApiDocument } from '@org-membership-api/spec';
 import { cfClientBasic, garbageToken, type Target } from '../plan.js';
@@ -170,8 +170,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       .filter((field) => field.endsWith('Token') && env[field])
       .map((field) => [env[field]!, contractEnvVariables[field]]),
   );
-  const secrets = secretsOf(env);
-  const redact = (text: string) => secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+  const redact = redactorOf(env);
   let requests = 0;
   const failures: FuzzFailure[] = [];
   const checks: CheckResult[] = [];
