@@ -1568,6 +1568,10 @@ export interface components {
             };
             timestamp?: string;
         };
+        /** @description UAA's error page for status 429 as JSON (`/error429`): `error` is the rate limiter's message, naming the limiter mapping and the kind of caller id whose limit was hit. */
+        UaaRateLimitError: {
+            error: string;
+        };
         /** @description A token request (form-encoded). The cf CLI v6 uses the `password` grant for `cf auth` and the `refresh_token` grant (with an empty `scope`) when its token has less than 60 s left. The client authenticates with HTTP Basic (`cf` and an empty secret). */
         TokenRequest: {
             /** @enum {string} */
@@ -2262,13 +2266,15 @@ export interface components {
                 "application/json": components["schemas"]["LoginInfo"];
             };
         };
-        /** @description UAA's rate limiter (when the operator turned it on) refused the request: it answers with the servlet container's error for status 429, naming the limit that was hit. */
+        /** @description UAA's rate limiter (when the operator turned it on) refused the request before anything else looked at it: the servlet container forwards the 429 to UAA's error page, which answers a client that does not ask for HTML with JSON naming the limit that was hit (a browser gets an HTML page). */
         UaaTooManyRequests: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestIdRouter"];
                 [name: string]: unknown;
             };
-            content?: never;
+            content: {
+                "application/json": components["schemas"]["UaaRateLimitError"];
+            };
         };
         /** @description The tokens. */
         TokenIssued: {
