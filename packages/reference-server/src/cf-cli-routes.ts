@@ -4,6 +4,7 @@ import { createCloudControllerReads } from './cloud-controller-reads.js';
 import type { RequestBody } from './http.js';
 import { createRolesByGuid } from './roles-by-guid.js';
 import type { Store } from './store.js';
+import type { UaaRateLimiter } from './rate-limit.js';
 import { createUaa } from './uaa.js';
 
 // Everything the cf CLI v6 calls besides the role routes by username: discovery (/v2/info,
@@ -22,6 +23,8 @@ export interface CfCliRouteOptions {
   publicUrl: string | undefined;
   /** Checks a request's bearer token as a Cloud Controller token. */
   authenticate: (req: IncomingMessage) => Promise<Authentication>;
+  /** The built-in UAA's rate limiter; off unless set. */
+  uaaRateLimiter?: UaaRateLimiter;
 }
 
 /** A Host header that can go into a URL as it is (a name or address, and a port). */
@@ -47,6 +50,7 @@ export function createCfCliRoutes(options: CfCliRouteOptions) {
           accessTokenSeconds: options.accessTokenSeconds,
           baseUrl,
           authenticate: options.authenticate,
+          rateLimiter: options.uaaRateLimiter,
         });
 
   /** Answers the request when it is one of these routes; false otherwise. */

@@ -25,6 +25,8 @@ const usage = `Usage: org-membership-server [options]   (npm run server -- …)
                                   429 CF-IPBasedRateLimitExceeded)
   --cf-v2-rate-limit N/MS         every /v2 request but /v2/info, admins included (env
                                   CF_V2_RATE_LIMIT, default off; 429 CF-RateLimitV2APIExceeded)
+  --uaa-rate-limit N/MS           built-in UAA: per client address on each of /login, /oauth/token
+                                  and /Users (env UAA_RATE_LIMIT, default off; 429 with UAA's error)
   --disable-feature-flag NAME     set_roles_by_username or unset_roles_by_username (repeatable)
   --user-directory-unavailable    every username lookup answers 503 UaaUnavailable
   --headers-timeout MS            request head deadline (env HEADERS_TIMEOUT_MS, default 20000)
@@ -74,6 +76,7 @@ try {
       'cf-rate-limit': { type: 'string' },
       'cf-unauthenticated-rate-limit': { type: 'string' },
       'cf-v2-rate-limit': { type: 'string' },
+      'uaa-rate-limit': { type: 'string' },
       'disable-feature-flag': { type: 'string', multiple: true },
       'user-directory-unavailable': { type: 'boolean' },
       'headers-timeout': { type: 'string' },
@@ -140,6 +143,7 @@ try {
       '--cf-unauthenticated-rate-limit',
     ),
     cloudControllerV2RateLimit: rateLimit(parsed['cf-v2-rate-limit'] ?? env['CF_V2_RATE_LIMIT'], '--cf-v2-rate-limit'),
+    uaaRateLimit: rateLimit(parsed['uaa-rate-limit'] ?? env['UAA_RATE_LIMIT'], '--uaa-rate-limit'),
     featureFlags,
     userDirectoryAvailable: !parsed['user-directory-unavailable'],
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),

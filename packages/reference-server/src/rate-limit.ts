@@ -180,3 +180,44 @@ export class CloudControllerRateLimiter {
     return { allowed: true, headers };
   }
 }
+
+/**
+ * UAA's limiter mappings the stand-in has (ratelimiting/, its docs' example configuration):
+ * each names an endpoint by its path (`equals:`), counted on its own.
+ */
+const uaaLimiterMappings: ReadonlyArray<{ name: string; matches: (path: string) => boolean }> = [
+  { name: 'LoginPage', matches: (path) => path === '/login' },
+  { name: 'AuthToken', matches: (path) => path === '/oauth/token' },
+  { name: 'ScimUsers', matches: (path) => path === '/Users' },
+];
+
+export type UaaRateLimitOutcome = { allowed: true } | { allowed: false; error: string };
+
+/**
+ * UAA's rate limiter (RateLimitingFilter) with one limit for every mapping, as
+ * `withCallerRemoteAddressID`: a fixed window per mapping and client address, counting every
+ * request to the mapping's paths before anything else looks at it (any method, any
+ * credentials). The address is the connection's: UAA takes X-Client-IP, X-Real-IP or
+ * X-Forwarded-For first, which the GoRouter in front of it sets; with no router in front,
+ * trusting them would let every client choose its own key.
+ */
+export class UaaRateLimiter {
+  readonly #counter: RequestCounter;
+
+  constructor(readonly limit: RateLimit) {
+    if (!(limit.requests > 0) || !(limit.windowMs > 0))
+      throw new Error('rate limit needs requests > 0 and windowMs > 0');
+    this.#counter = new RequestCounter(limit.windowMs);
+  }
+
+  take(path: string, address: string): UaaRateLimitOutcome {
+    const mapping = uaaLimiterMappings.find((candidate) => candidate.matches(path));
+    if (!mapping) return { allowed: true };
+    if (this.#counter.count(`${mapping.name}|${address}`, this.limit.requests).allowed) return { allowed: true };
+    // RateLimitingFilter's message, naming the limiter (CompoundKey.errorString).
+    return {
+      allowed: false,
+      error: `429 - Too Many Request - Request limited by Rate Limiter configuration: Name: ${mapping.name} Type: RemoteAddressID`,
+    };
+  }
+}

@@ -24,7 +24,13 @@ import {
   vcapRequestId,
 } from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
-import { CloudControllerRateLimiter, RateLimiter, type RateLimit, type RateLimitOutcome } from './rate-limit.js';
+import {
+  CloudControllerRateLimiter,
+  RateLimiter,
+  UaaRateLimiter,
+  type RateLimit,
+  type RateLimitOutcome,
+} from './rate-limit.js';
 import { openStore } from './open-store.js';
 import { FEATURE_FLAGS, type FeatureFlag, type OrgRole, type SpaceRole, type Store } from './store.js';
 import {
@@ -55,6 +61,8 @@ export interface ServerOptions extends TokenKeyOptions {
   cloudControllerUnauthenticatedRateLimit?: RateLimit;
   /** Limit of /v2 requests (all but /v2/info) per user or address; off unless set. */
   cloudControllerV2RateLimit?: RateLimit & { adminRequests?: number };
+  /** The built-in UAA's limit per client address on each of /login, /oauth/token and /Users; off unless set, as in UAA. */
+  uaaRateLimit?: RateLimit;
   /** DELETE success: 204 with no body (current releases, default) or 200 with the organization (2015 releases). */
   deleteSuccessStatus?: 200 | 204;
   /** Feature flag values written at start (overriding the stored ones). */
@@ -282,6 +290,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
     accessTokenSeconds: options.accessTokenSeconds ?? 7200,
     publicUrl: options.publicUrl,
     authenticate: (req) => authenticate(req, verifier, cloudControllerTokens, log),
+    uaaRateLimiter: options.uaaRateLimit && new UaaRateLimiter(options.uaaRateLimit),
   });
   const memberTokens: TokenExpectations = {
     issuer: options.memberTokenIssuer ?? defaultTokenExpectations.members.issuer,

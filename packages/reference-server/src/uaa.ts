@@ -4,6 +4,7 @@ import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { Authentication } from './cloud-controller.js';
 import { devAccounts, type DevAccount } from './dev-accounts.js';
 import { excerpt, sendJson, type RequestBody } from './http.js';
+import type { UaaRateLimiter } from './rate-limit.js';
 import type { DirectoryUser, Store } from './store.js';
 
 // A stand-in for the parts of UAA that the cf CLI v6 calls, on the reference server's own
@@ -24,6 +25,8 @@ export interface UaaOptions {
   baseUrl: (req: IncomingMessage) => string;
   /** Checks a bearer token as the Cloud Controller routes do. */
   authenticate: (req: IncomingMessage) => Promise<Authentication>;
+  /** UAA's rate limiter; off unless set, as in UAA. */
+  rateLimiter?: UaaRateLimiter;
 }
 
 export interface UaaError {
@@ -266,7 +269,11 @@ export function createUaa(options: UaaOptions) {
     headers: OutgoingHttpHeaders,
     body: RequestBody,
   ): Promise<boolean> {
-    if (url.pathname === '/login' && req.method === 'GET') login(req, res, headers);
+    // UAA's rate limiting filter runs before its routes: a refusal is a 429 for any request.
+    const limited = options.rateLimiter?.take(url.pathname, req.socket.remoteAddress ?? 'unknown');
+    // The container's error page for 429 (/error429), in JSON for a client that does not ask for HTML.
+    if (limited && !limited.allowed) sendJson(res, 429, headers, { error: limited.error });
+    else if (url.pathname === '/login' && req.method === 'GET') login(req, res, headers);
     else if (url.pathname === '/oauth/token' && req.method === 'POST') await token(req, res, headers, body);
     else if (url.pathname === '/Users' && req.method === 'GET') await users(req, res, headers, url);
     else return false;

@@ -240,6 +240,38 @@ describe('Cloud Controller rate limit options', { timeout: 60_000 }, () => {
   });
 });
 
+describe('UAA rate limit option', { timeout: 60_000 }, () => {
+  it('UAA_RATE_LIMIT limits the built-in UAA per address; a bad --uaa-rate-limit is one line', async () => {
+    expectOneLineFailure(await run('src/cli.ts', ['--uaa-rate-limit', '5/0']), /--uaa-rate-limit/);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', join(dir, 'uaa-limit', 'reference.db')],
+      { cwd: packageDir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, UAA_RATE_LIMIT: '1/60000' } },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (data: Buffer) => {
+          out += data.toString();
+          const match = /listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error('server exited')));
+      });
+      expect((await fetch(`${url}/login`)).status).toBe(200);
+      const limited = await fetch(`${url}/login`);
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toEqual({
+        error:
+          '429 - Too Many Request - Request limited by Rate Limiter configuration: Name: LoginPage Type: RemoteAddressID',
+      });
+      expect((await fetch(`${url}/v2/info`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('token command', { timeout: 60_000 }, () => {
   it('a member API token defaults to the fixture organization and the member API issuer and audience', async () => {
     const result = await run('src/token-cli.ts', ['--scopes', 'update:org', '--user', 'u1']);

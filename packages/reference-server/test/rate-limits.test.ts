@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, mintToken } from '../src/index.js';
 import { bearer, problemOf, secret, startTestServer, tokens, type ApiResponse, type TestServer } from './support.js';
@@ -155,6 +156,100 @@ describe('the v2 API limit', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('x-ratelimit-limit-v2-api')).toBeNull();
     }
+  });
+});
+
+const cfClient = { Authorization: `Basic ${Buffer.from('cf:').toString('base64')}` };
+const tokenForm = (password: string) => ({
+  headers: { ...cfClient, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+  body: `grant_type=password&username=admin&password=${password}`,
+});
+const scimReader = () =>
+  mintToken({ secret, scopes: ['scim.read', 'cloud_controller.read'], userId: fixtures.adminUserId });
+const usersPath = `/Users?filter=${encodeURIComponent(`userName eq "${fixtures.usernames.user}"`)}`;
+
+/** GET from another loopback address than the tests' own (127.0.0.1): another caller to UAA's limiter. */
+function getFrom(localAddress: string, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress, headers: { Accept: 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function expectUaaRateLimited(response: ApiResponse, limiter: string): void {
+  expect(response.status).toBe(429);
+  expect(response.headers.get('content-type')).toBe('application/json;charset=utf-8');
+  expect(response.json).toEqual({
+    error: `429 - Too Many Request - Request limited by Rate Limiter configuration: Name: ${limiter} Type: RemoteAddressID`,
+  });
+  expect(response.headers.get('x-vcap-request-id')).toBeTruthy();
+  expect(response.headers.get('retry-after')).toBeNull();
+}
+
+describe("the built-in UAA's limiter", () => {
+  it('is off by default: no 429 on /login, /oauth/token or /Users', async () => {
+    const server = await startTestServer({ cloudControllerRateLimit: { requests: 2, windowMs: 60_000 } });
+    try {
+      const reader = await scimReader();
+      for (let i = 0; i < 5; i++) {
+        expect((await server.call('GET', '/login', { headers: { Accept: 'application/json' } })).status).toBe(200);
+        expect((await server.call('POST', '/oauth/token', tokenForm('admin'))).status).toBe(200);
+        expect((await server.call('GET', usersPath, { headers: bearer(reader) })).status).toBe(200);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  describe('on', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer({ uaaRateLimit: { requests: 2, windowMs: 60_000 } });
+    });
+    afterAll(() => server.close());
+
+    it("the request past the limit gets UAA's 429, per endpoint and caller address, before any credential check", async () => {
+      const json = { headers: { Accept: 'application/json' } };
+      expect((await server.call('GET', '/login', json)).status).toBe(200);
+      expect((await server.call('GET', '/login', json)).status).toBe(200);
+      expectUaaRateLimited(await server.call('GET', '/login', json), 'LoginPage');
+      // Another caller address has a limit of its own.
+      expect(await getFrom('127.0.0.2', `${server.url}/login`)).toBe(200);
+      expectUaaRateLimited(await server.call('GET', '/login', json), 'LoginPage');
+
+      // Each endpoint is counted on its own, and every request counts, rejected or not.
+      expect((await server.call('POST', '/oauth/token', tokenForm('wrong'))).status).toBe(401);
+      expect((await server.call('POST', '/oauth/token', tokenForm('admin'))).status).toBe(200);
+      expectUaaRateLimited(await server.call('POST', '/oauth/token', tokenForm('admin')), 'AuthToken');
+
+      const reader = await scimReader();
+      expect((await server.call('GET', usersPath)).status).toBe(401);
+      expect((await server.call('GET', usersPath, { headers: bearer(reader) })).status).toBe(200);
+      expectUaaRateLimited(await server.call('GET', usersPath, { headers: bearer(reader) }), 'ScimUsers');
+      expectUaaRateLimited(await server.call('GET', '/Users?filter=bad'), 'ScimUsers');
+    });
+
+    it('leaves the other APIs alone: Cloud Controller and the member API have limits of their own', async () => {
+      const json = { headers: { Accept: 'application/json' } };
+      const logins: number[] = [];
+      for (let i = 0; i < 3; i++) logins.push((await server.call('GET', '/login', json)).status);
+      expect(logins.at(-1)).toBe(429);
+      const admin = await tokens.admin();
+      for (let i = 0; i < 4; i++) {
+        expect((await server.call('GET', '/v2/info', json)).status).toBe(200);
+        const put = await server.call('PUT', path, { headers: bearer(admin), body });
+        expect(put.status).toBe(201);
+        expect(put.headers.get('x-ratelimit-limit')).toBeNull();
+        const member = await server.call('DELETE', `/organization/members/${fixtures.memberUserId}`, {
+          headers: bearer('not-a-token'),
+        });
+        expect(member.status).toBe(401);
+      }
+    });
   });
 });
 
