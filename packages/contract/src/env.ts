@@ -100,6 +100,12 @@ export interface ContractEnv {
    * Without it FeatureDisabled is skipped.
    */
   cfFeatureFlagsDisabledServer?: string;
+  /**
+   * Base URL of a UAA (or another instance of the server) whose rate limiter is on, with
+   * limits on `/login`, `/oauth/token` and `/Users` the checks may use up from their address:
+   * UAA's 429 checks are sent there. Without it they are skipped.
+   */
+  uaaRateLimitServer?: string;
   /** Most requests sent to use up a rate limit (default 200). */
   rateLimitBurst?: string;
 }
@@ -141,6 +147,7 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   storageFaultServer: 'STORAGE_FAULT_SERVER',
   cfLegacyDeleteServer: 'CF_LEGACY_DELETE_SERVER',
   cfFeatureFlagsDisabledServer: 'CF_FEATURE_FLAGS_DISABLED_SERVER',
+  uaaRateLimitServer: 'UAA_RATE_LIMIT_SERVER',
   rateLimitBurst: 'RATE_LIMIT_BURST',
 };
 

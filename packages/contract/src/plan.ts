@@ -499,9 +499,6 @@ interface RequestProvocation {
   skip?: string;
 }
 
-const uaaRateLimitSkip =
-  "UAA's rate limiter is off unless configured, and no variable names a limit the checks may use up";
-
 export const requestProvocations: Record<string, RequestProvocation> = {
   missingToken: { token: 'none' },
   invalidToken: { token: 'garbage' },
@@ -527,7 +524,8 @@ export const requestProvocations: Record<string, RequestProvocation> = {
   AccessDenied: {
     skip: 'needs a user whom UAA refuses a token through the cf client (a client restricted to other groups): no variable names one',
   },
-  UaaTooManyRequests: { skip: uaaRateLimitSkip },
+  // UAA's rate limiter is off unless configured: sent to one whose limits the checks may use up.
+  UaaTooManyRequests: { server: 'uaaRateLimitServer', needs: ['uaaRateLimitServer'], burst: true },
 };
 
 /** The provocation of a read's or a token grant's example: by name, else the kind the operation's errors give it. */
@@ -567,7 +565,8 @@ function readPlan(
     return { ...base, skip: 'answered from configuration, not storage: no fault of a valid request reaches it' };
   // Cloud Controller's general limiter matches the root documents (/, /v2/info) by their full
   // path: asked with a query string they count like any other request.
-  const counted: Record<string, string> = status === 429 && open ? { counted: 'true' } : {};
+  const counted: Record<string, string> =
+    status === 429 && open && operation.dialect?.id === 'cloudController' ? { counted: 'true' } : {};
   const tokenField = provocation.token ?? (open ? 'none' : defaultTokenField(operation));
   const needs = [
     ...(provocation.needs ?? []),
@@ -609,7 +608,7 @@ function tokenPlan(
   const grant = provocation.grant ?? 'password';
   const lacking = missing(
     base,
-    ['uaaUsername', ...(grant === 'wrongPassword' ? [] : (['uaaPassword'] as const))],
+    [...(provocation.needs ?? []), 'uaaUsername', ...(grant === 'wrongPassword' ? [] : (['uaaPassword'] as const))],
     env,
     base.name,
   );
@@ -624,7 +623,17 @@ function tokenPlan(
     'Content-Type': 'application/x-www-form-urlencoded',
   };
   if (provocation.token !== 'none') headers['Authorization'] = cfClientBasic;
-  return { ...base, request: { path: operation.path, headers, body: new URLSearchParams(fields).toString() } };
+  const server = provocation.server ? env[provocation.server] : undefined;
+  return {
+    ...base,
+    request: {
+      ...(server ? { server } : {}),
+      path: operation.path,
+      headers,
+      body: new URLSearchParams(fields).toString(),
+    },
+    ...(provocation.burst ? { burst: Number(env.rateLimitBurst ?? 200) } : {}),
+  };
 }
 
 function fallbackTo(

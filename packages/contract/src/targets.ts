@@ -35,11 +35,14 @@ export const referenceCloudControllerLimits = {
 /** What a seeded reference server holds that the checks need, minus what needs more than one server. */
 export type ReferenceEnvFields = Exclude<keyof ContractEnv, (typeof referenceEnvNeedsMore)[number]>;
 
+/** UAA's limit on the reference target's instance whose UAA limits its callers. */
+export const referenceUaaRateLimit = { requests: 10, windowMs: referenceRateLimit.windowMs };
+
 /**
  * Variables a seeded reference server started with its defaults cannot serve: the rate-limit
  * tokens need the limits the checks can use up (`--cf-rate-limit`, `--cf-v2-rate-limit`,
- * `--cf-unauthenticated-rate-limit`, `--member-rate-limit`), and the 503 checks a second
- * instance whose identity service is down.
+ * `--cf-unauthenticated-rate-limit`, `--member-rate-limit`), the 503 checks a second
+ * instance whose identity service is down, and UAA's 429 one with `--uaa-rate-limit`.
  */
 export const referenceEnvNeedsMore = [
   'cfRateLimitToken',
@@ -51,6 +54,7 @@ export const referenceEnvNeedsMore = [
   'storageFaultServer',
   'cfLegacyDeleteServer',
   'cfFeatureFlagsDisabledServer',
+  'uaaRateLimitServer',
 ] as const satisfies ReadonlyArray<keyof ContractEnv>;
 
 /**
@@ -108,9 +112,10 @@ export async function referenceContractEnv(options: {
  * A seeded reference server on a free port with a throwaway database, rate limits on both
  * APIs, and the tokens and identifiers of its fixtures; plus instances with the same key whose
  * identity service is down (503), whose storage fails (500), that answer DELETE as releases
- * before 2016 (200) and whose role feature flags are off (403 FeatureDisabled), so that every
- * documented response is provoked for real. With `database` (a postgres:// URL) every instance
- * but the last runs on that database instead of throwaway SQLite files.
+ * before 2016 (200), whose UAA limits its callers (UAA's 429) and whose role feature flags are
+ * off (403 FeatureDisabled), so that every documented response is provoked for real. With
+ * `database` (a postgres:// URL) every instance but the last runs on that database instead of
+ * throwaway SQLite files.
  */
 export async function startReferenceTarget(
   options: { rateLimited?: boolean; database?: string } = {},
@@ -162,6 +167,15 @@ export async function startReferenceTarget(
     deleteSuccessStatus: 200,
     log: () => {},
   });
+  // The same data and key with UAA's rate limiter on: a burst there slows no other check.
+  const uaaRateLimited = await startServer({
+    port: 0,
+    databasePath: options.database ?? join(directory, 'uaa-rate-limited.db'),
+    seed: true,
+    jwtSecret: secret,
+    uaaRateLimit: referenceUaaRateLimit,
+    log: () => {},
+  });
   // The same data and key with the role feature flags off (cf disable-feature-flag), for 403
   // FeatureDisabled. Always on a database of its own: the flags are stored, and on a shared
   // database they would be off for every instance.
@@ -188,6 +202,7 @@ export async function startReferenceTarget(
     storageFaultServer: storageFault.url,
     cfLegacyDeleteServer: legacyDelete.url,
     cfFeatureFlagsDisabledServer: featureFlagsDisabled.url,
+    uaaRateLimitServer: uaaRateLimited.url,
     // Enough to use up the largest of the limits; a burst stops at the first 429.
     rateLimitBurst: String(
       Math.max(
@@ -202,7 +217,9 @@ export async function startReferenceTarget(
     env,
     close: async () => {
       await Promise.all(
-        [server, identityDown, storageFault, legacyDelete, featureFlagsDisabled].map((instance) => instance.close()),
+        [server, identityDown, storageFault, legacyDelete, uaaRateLimited, featureFlagsDisabled].map((instance) =>
+          instance.close(),
+        ),
       );
       await rm(directory, { recursive: true, force: true });
     },
