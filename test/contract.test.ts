@@ -77,8 +77,20 @@ describe('the bundle', () => {
         Object.keys(remove.responses).filter((s) => s.startsWith('2')),
         path,
       ).toEqual(['204']);
-      // The space routes refuse a user outside the organization (1002), as the cf CLI meets it.
-      expect(Object.keys(put.responses).includes('400'), path).toBe(path.startsWith('/v2/spaces/'));
+      // A user Cloud Controller has no record of is an InvalidRelation (1002) on PUT and DELETE
+      // alike; the space PUT also refuses a user outside the organization, as the cf CLI meets it.
+      const invalidRelations = (o: typeof put) =>
+        Object.keys(deref(doc, o.responses['400']!).content?.['application/json']?.examples ?? {});
+      expect(invalidRelations(put), path).toEqual(
+        path.startsWith('/v2/spaces/')
+          ? ['InvalidRelationUnknownUser', 'InvalidRelation']
+          : ['InvalidRelationUnknownUser'],
+      );
+      expect(invalidRelations(remove), path).toEqual(['InvalidRelationUnknownUser']);
+      expect(
+        Object.keys(deref(doc, put.responses['404']!).content?.['application/json']?.examples ?? {}),
+        path,
+      ).toEqual([path.startsWith('/v2/spaces/') ? 'SpaceNotFound' : 'OrganizationNotFound']);
       const params = (remove as unknown as { parameters: Array<{ $ref: string }> }).parameters.map((p) => p.$ref);
       expect(params, path).toContain('#/components/parameters/Async');
     }
@@ -198,6 +210,10 @@ describe('the bundle', () => {
     expect(value('AssociationNotEmpty')).toBe('Please delete the user associations for your spaces in the org.');
     expect(value('SpaceNotFound')).toMatch(/^The app space could not be found: /);
     expect(value('ServerError')).toBe('Server error');
+    // vcap_relations' add_/remove_*_by_guid for a user guid with no User row.
+    expect(value('InvalidRelationUnknownUser')).toMatch(
+      /^Could not find VCAP::CloudController::User with guid: [0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+    );
     expect(value('RateLimitV2APIExceeded')).toBe('Rate Limit of V2 API Exceeded. Please consider using the V3 API');
     expect(value('IPBasedRateLimitExceeded')).toBe(
       'Rate Limit Exceeded: Unauthenticated requests from this IP address have exceeded the limit. Please log in.',

@@ -58,7 +58,7 @@ test('every documented response of every operation passes against the mock, each
           .flatMap(([, media]: [string, any]) => Object.keys(media.examples ?? {}).map((name) => `${status} ${name}`));
       }),
   );
-  expect(errorExamples.size).toBe(19);
+  expect(errorExamples.size).toBe(20);
   expect([...errorExamples].filter((example) => !planned.has(example))).toEqual([]);
   expect(junit).toContain('name="removeOrgMember 401 InvalidToken"');
 });

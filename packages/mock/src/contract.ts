@@ -45,10 +45,10 @@ function policyOf(dialect: ApiDialect, operation: Operation, document: OpenApiDo
     input: (request?.query?.length ?? 0) > 0 || request?.body !== undefined,
   };
   const object = document.paths?.[operation.path]?.[operation.method as 'get'] ?? {};
-  // A kind whose status the operation does not document cannot reach it (its query takes any
-  // value): Prism's own pick stands there.
+  // A kind whose answer the operation does not document cannot reach it (its query takes any
+  // value, e.g. the removals by user guid, whose 400 is another error): Prism's own pick stands there.
   const documents = (ref: ExampleRef | undefined) =>
-    ref && operation.responses.some((response) => response.code === String(ref.status)) ? ref : undefined;
+    ref && exampleNames(operation, ref.status).includes(ref.example) ? ref : undefined;
   const errors = errorsForOperation(dialect, operation.path, traits, object);
   const missingToken = errors.missingToken;
   const invalidPathParameter = documents(errors.invalidPathParameter);

@@ -128,8 +128,8 @@ describe.each(cfOps.map((op) => [op.operationId, op] as const))('%s', (_, op) =>
   });
 });
 
-// The role routes by user guid take no body and document no 400 nor 422: Prism's own 422 for a
-// malformed guid must not reach the client.
+// The role routes by user guid take no body and document no 422 (their 400 is Cloud Controller's
+// answer to a user it has no record of): Prism's own 422 for a malformed guid must not reach the client.
 const byGuidOps = ops.filter((op) => isCloudController(op) && op.path.endsWith('/{user_guid}'));
 
 describe.each(byGuidOps.map((op) => [op.operationId, op] as const))('%s', (_, op) => {

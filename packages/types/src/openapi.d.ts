@@ -267,6 +267,12 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
          *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
+         *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
         put: operations["associateUserWithOrganization"];
@@ -279,6 +285,10 @@ export interface paths {
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -417,6 +427,12 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
          *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
+         *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
         put: operations["associateManagerWithOrganization"];
@@ -429,6 +445,10 @@ export interface paths {
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -567,6 +587,12 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
          *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
+         *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
         put: operations["associateBillingManagerWithOrganization"];
@@ -579,6 +605,10 @@ export interface paths {
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -717,6 +747,12 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
          *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
+         *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
         put: operations["associateAuditorWithOrganization"];
@@ -729,6 +765,10 @@ export interface paths {
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who holds the Org Manager role in this organization; the organization must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -860,11 +900,17 @@ export interface paths {
          *     read: it looks the user's guid up in UAA (`GET /Users`) first.
          *
          *     The user must already be a member (Org User) of the space's organization; otherwise the
-         *     answer is `400 CF-InvalidRelation`.
+         *     answer is `400 CF-InvalidRelation` (whose description is the user's guid).
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
@@ -879,6 +925,10 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -1010,11 +1060,17 @@ export interface paths {
          *     read: it looks the user's guid up in UAA (`GET /Users`) first.
          *
          *     The user must already be a member (Org User) of the space's organization; otherwise the
-         *     answer is `400 CF-InvalidRelation`.
+         *     answer is `400 CF-InvalidRelation` (whose description is the user's guid).
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
@@ -1029,6 +1085,10 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -1160,11 +1220,17 @@ export interface paths {
          *     read: it looks the user's guid up in UAA (`GET /Users`) first.
          *
          *     The user must already be a member (Org User) of the space's organization; otherwise the
-         *     answer is `400 CF-InvalidRelation`.
+         *     answer is `400 CF-InvalidRelation` (whose description is the user's guid).
          *
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     The user must be one Cloud Controller has a record of: it does not ask UAA on this route.
+         *     A UAA user who has never used Cloud Controller (never called it with a token of its own, never given a role by
+         *     username) is not found here, and the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"); the routes by username create the record. This
+         *     is why the cf CLI's path by guid fails for such users.
          *
          *     The call is idempotent: adding a role the user already has answers 201 again.
          */
@@ -1179,6 +1245,10 @@ export interface paths {
          *     **Who may do it.** An admin (`cloud_controller.admin`), or a caller with `cloud_controller.write`
          *     who is an Org Manager of the space's organization or a Space Manager of this space; the
          *     organization and the space must be active. No feature flag applies.
+         *
+         *     A user Cloud Controller has no record of (a UAA user who has never used Cloud Controller
+         *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
+         *     VCAP::CloudController::User with guid: …"), not `204`.
          *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
@@ -1917,6 +1987,17 @@ export interface components {
             };
             content?: never;
         };
+        /** @description Cloud Controller has no record of the user (`CF-InvalidRelation`): it does not ask UAA on this route, so a UAA user who has never used Cloud Controller ends here too. */
+        CfRoleByGuidInvalidRelation: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
         /** @description The token lacks the scope, or the caller may not manage this organization. */
         CfRoleByGuidForbidden: {
             headers: {
@@ -1928,7 +2009,7 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
-        /** @description The organization or the user does not exist. */
+        /** @description No organization has this guid (the user is looked up after access is checked, and an unknown one is a `400`). */
         CfRoleByGuidNotFound: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
@@ -2126,8 +2207,8 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
-        /** @description The user is not a member (Org User) of the space's organization (`CF-InvalidRelation`, whose description is the user's guid). */
-        CfRoleByGuidInvalidRelation: {
+        /** @description Cloud Controller has no record of the user (it does not ask UAA on this route, so a UAA user who has never used Cloud Controller ends here too), or the user is not a member (Org User) of the space's organization (then the description is the user's guid); both are `CF-InvalidRelation`. */
+        CfSpaceRoleByGuidInvalidRelation: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
                 "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
@@ -2148,7 +2229,7 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
-        /** @description The space or the user does not exist. */
+        /** @description No space has this guid (the user is looked up after access is checked, and an unknown one is a `400`). */
         CfSpaceRoleByGuidNotFound: {
             headers: {
                 "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
@@ -3001,6 +3082,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["UserAddedToOrganization"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3035,6 +3117,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3139,6 +3222,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["ManagerAddedToOrganization"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3173,6 +3257,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3277,6 +3362,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["BillingManagerAddedToOrganization"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3311,6 +3397,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3415,6 +3502,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["AuditorAddedToOrganization"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3449,6 +3537,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
@@ -3552,7 +3641,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["DeveloperAddedToSpace"];
-            400: components["responses"]["CfRoleByGuidInvalidRelation"];
+            400: components["responses"]["CfSpaceRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
@@ -3587,6 +3676,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
@@ -3690,7 +3780,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["ManagerAddedToSpace"];
-            400: components["responses"]["CfRoleByGuidInvalidRelation"];
+            400: components["responses"]["CfSpaceRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
@@ -3725,6 +3815,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
@@ -3828,7 +3919,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: components["responses"]["AuditorAddedToSpace"];
-            400: components["responses"]["CfRoleByGuidInvalidRelation"];
+            400: components["responses"]["CfSpaceRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
@@ -3863,6 +3954,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
+            400: components["responses"]["CfRoleByGuidInvalidRelation"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfSpaceRoleByGuidForbidden"];
             404: components["responses"]["CfSpaceRoleByGuidNotFound"];
