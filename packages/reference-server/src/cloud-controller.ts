@@ -40,6 +40,9 @@ export const cfErrors = {
   associationNotEmpty: () =>
     error(400, 10006, 'AssociationNotEmpty', 'Please delete the user associations for your spaces in the org.'),
   invalidRelation: (userId: string) => error(400, 1002, 'InvalidRelation', userId),
+  /** The routes by user guid: Cloud Controller has no record of this user (vcap_relations' add_/remove_*_by_guid). */
+  unknownUserGuid: (userGuid: string) =>
+    error(400, 1002, 'InvalidRelation', `Could not find VCAP::CloudController::User with guid: ${excerpt(userGuid)}`),
   spaceNotFound: (guid: string) =>
     error(404, 40004, 'SpaceNotFound', `The app space could not be found: ${excerpt(guid)}`),
   organizationNotFound: (guid: string) =>

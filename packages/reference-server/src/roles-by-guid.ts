@@ -18,9 +18,9 @@ import type { VerifiedToken } from './tokens.js';
 // /v2/spaces/:guid/:role/:user_guid, the cf CLI v6's path when the by-username feature flags
 // are off. No body, no feature flag; PUT answers 201 with the organization or space, DELETE
 // 204. Checked in Cloud Controller's order: the token, the organization or space, access,
-// then the user. A user the directory does not know (and, for a DELETE, one Cloud Controller
-// has no record of) answers 404 UserNotFound, as the contract documents; Cloud Controller
-// itself creates the record on PUT and answers 400 InvalidRelation on DELETE.
+// then the user. Cloud Controller does not ask UAA here: a user it has no record of (one
+// only the directory knows included) answers 400 InvalidRelation on PUT and DELETE alike,
+// and nothing changes; only the routes by username create the record.
 
 const ORG_ROLE_BY_GUID = /^\/v2\/organizations\/([^/]+)\/(users|managers|billing_managers|auditors)\/([^/]+)$/;
 const SPACE_ROLE_BY_GUID = /^\/v2\/spaces\/([^/]+)\/(developers|managers|auditors)\/([^/]+)$/;
@@ -72,7 +72,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
       userGuid,
     );
     if (denied) return denied;
-    const user = await findUser(method, userGuid);
+    const user = await findUser(userGuid);
     if (isCfError(user)) return user;
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {
@@ -86,12 +86,10 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
     return { status: 204 };
   }
 
-  /** A PUT needs the user in the directory (the grant makes Cloud Controller's record); a DELETE, that record. */
-  async function findUser(method: 'PUT' | 'DELETE', userGuid: string) {
+  /** The user among Cloud Controller's records (User[guid:] in add_/remove_*_by_guid). */
+  async function findUser(userGuid: string) {
     const user = await store.findUserById(userGuid);
-    if (!user || (method === 'DELETE' && !(await store.hasCloudControllerRecord(user.id)))) {
-      return cfErrors.userNotFound(userGuid.slice(0, 64));
-    }
+    if (!user || !(await store.hasCloudControllerRecord(user.id))) return cfErrors.unknownUserGuid(userGuid);
     return user;
   }
 
@@ -115,7 +113,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
       userGuid,
     );
     if (denied) return denied;
-    const user = await findUser(method, userGuid);
+    const user = await findUser(userGuid);
     if (isCfError(user)) return user;
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {

@@ -429,7 +429,7 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
       expect(cf.log).toHaveLength(2);
     });
 
-    it('a user guid Cloud Controller has no record of: 404 UserNotFound (20003); an unknown org: 404 (30003)', async () => {
+    it('a user guid Cloud Controller has no record of: 400 InvalidRelation (1002); an unknown org: 404 (30003)', async () => {
       const cf = await loggedIn(server);
       const call = (method: string, target: string) =>
         send(server.url, { method, target, headers: { Authorization: cf.config.accessToken! }, body: undefined });
@@ -438,11 +438,11 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
         expect(
           expectCfError(
             await call(method, `/v2/organizations/${orgGuid}/managers/${unknownUser}`),
-            404,
-            20003,
-            'CF-UserNotFound',
+            400,
+            1002,
+            'CF-InvalidRelation',
           ),
-        ).toBe(`The user could not be found: ${unknownUser}`);
+        ).toBe(`Could not find VCAP::CloudController::User with guid: ${unknownUser}`);
         expectCfError(
           await call(method, `/v2/organizations/${fixtures.unknownOrganizationGuid}/managers/${aliceId}`),
           404,
@@ -450,6 +450,15 @@ describe.each(stores)('cf CLI v6.53 on %s', (_name, database) => {
           'CF-OrganizationNotFound',
         );
       }
+    });
+
+    it('a user only UAA knows: /Users finds them, the PUT by guid fails (400, 1002) and gives no role', async () => {
+      const cf = await loggedIn(server);
+      await expect(cf.setOrgRole(fixtures.uaaOnlyUsername, org, 'OrgAuditor')).rejects.toThrow(
+        `Server error, status code: 400, error code: 1002, message: Could not find VCAP::CloudController::User with guid: ${fixtures.uaaOnlyUserId}`,
+      );
+      expect(cf.log.at(-1)).toBe(`PUT /v2/organizations/${orgGuid}/auditors/${fixtures.uaaOnlyUserId}`);
+      expect(await rolesOf(server, fixtures.uaaOnlyUserId)).toEqual([]);
     });
 
     it('a non-admin: the by-username route says FeatureDisabled (330002); /Users needs scim.read (403)', async () => {

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures, ORG_ROLES, SPACE_ROLES } from '../src/index.js';
+import { bearer, startTestServer, tokens, type TestServer } from './support.js';
+
+// The role routes by user guid look the user up among Cloud Controller's own records only
+// (vcap_relations' add_/remove_*_by_guid): they never ask UAA, and never create the record.
+
+const org = fixtures.spaceOrgGuid;
+const space = fixtures.spaceGuid;
+const madeUpUserGuid = '5d1e7a40-0000-4000-8000-00000000beef';
+const unknownToCloudController = (guid: string) => ({
+  description: `Could not find VCAP::CloudController::User with guid: ${guid}`,
+  error_code: 'CF-InvalidRelation',
+  code: 1002,
+});
+
+const routes = [
+  ...ORG_ROLES.map((role) => (user: string) => `/v2/organizations/${org}/${role}/${user}`),
+  ...SPACE_ROLES.map((role) => (user: string) => `/v2/spaces/${space}/${role}/${user}`),
+];
+
+let server: TestServer;
+let admin: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await tokens.admin();
+});
+afterAll(() => server.close());
+
+const rolesOf = async (userId: string) => [
+  ...(await server.store.listOrgRoles(org)).filter((grant) => grant.userId === userId),
+  ...(await server.store.listSpaceRoles(org)).filter((grant) => grant.userId === userId),
+];
+
+describe('a user Cloud Controller has no record of', () => {
+  it('400 InvalidRelation on PUT and DELETE of every role, for a user only UAA knows and a made-up guid; nothing changes', async () => {
+    expect(await server.store.findUserById(fixtures.uaaOnlyUserId)).toBeDefined();
+    for (const user of [fixtures.uaaOnlyUserId, madeUpUserGuid]) {
+      for (const route of routes) {
+        for (const method of ['PUT', 'DELETE'] as const) {
+          const response = await server.call(method, route(user), { headers: bearer(admin) });
+          expect(response.status, `${method} ${route(user)}`).toBe(400);
+          expect(response.json).toEqual(unknownToCloudController(user));
+        }
+      }
+    }
+    // Recursive removal of the Org User role finds no user either.
+    const recursive = await server.call('DELETE', `${routes[0]!(madeUpUserGuid)}?recursive=true`, {
+      headers: bearer(admin),
+    });
+    expect(recursive.json).toEqual(unknownToCloudController(madeUpUserGuid));
+    expect(await server.store.hasCloudControllerRecord(fixtures.uaaOnlyUserId)).toBe(false);
+    expect(await rolesOf(fixtures.uaaOnlyUserId)).toEqual([]);
+  });
+
+  it('is looked up last, as Cloud Controller does: an unknown organization or space is 404, a caller without the role 403', async () => {
+    const unknownOrg = await server.call(
+      'PUT',
+      `/v2/organizations/${fixtures.unknownOrganizationGuid}/managers/${madeUpUserGuid}`,
+      { headers: bearer(admin) },
+    );
+    expect(unknownOrg.status).toBe(404);
+    expect(unknownOrg.json).toMatchObject({ error_code: 'CF-OrganizationNotFound' });
+    const unknownSpace = await server.call(
+      'DELETE',
+      `/v2/spaces/${fixtures.unknownOrganizationGuid}/developers/${madeUpUserGuid}`,
+      { headers: bearer(admin) },
+    );
+    expect(unknownSpace.status).toBe(404);
+    expect(unknownSpace.json).toMatchObject({ error_code: 'CF-SpaceNotFound' });
+    const outsider = await tokens.outsider();
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const refused = await server.call(method, routes[1]!(fixtures.uaaOnlyUserId), { headers: bearer(outsider) });
+      expect(refused.status, method).toBe(403);
+      expect(refused.json).toMatchObject({ error_code: 'CF-NotAuthorized' });
+    }
+  });
+
+  it('once a route by username has made the record, the routes by guid find the user', async () => {
+    const isolated = await startTestServer();
+    try {
+      const body = { username: fixtures.uaaOnlyUsername };
+      const byUsername = await isolated.call('PUT', `/v2/organizations/${org}/users`, { headers: bearer(admin), body });
+      expect(byUsername.status).toBe(201);
+      const byGuid = `/v2/organizations/${org}/auditors/${fixtures.uaaOnlyUserId}`;
+      expect((await isolated.call('PUT', byGuid, { headers: bearer(admin) })).status).toBe(201);
+      expect(await isolated.store.hasOrgRole(org, fixtures.uaaOnlyUserId, 'auditors')).toBe(true);
+      expect((await isolated.call('DELETE', byGuid, { headers: bearer(admin) })).status).toBe(204);
+      expect(await isolated.store.hasOrgRole(org, fixtures.uaaOnlyUserId, 'auditors')).toBe(false);
+    } finally {
+      await isolated.close();
+    }
+  });
+});
