@@ -53,7 +53,7 @@ export interface ContractEnv {
    * on a space role); the workflow then makes them an Org User.
    */
   cfNotInOrgUsername?: string;
-  /** A user UAA knows but Cloud Controller has no record of (→ 404 UserNotFound on removals). */
+  /** A user UAA knows but Cloud Controller has no record of (→ 404 UserNotFound on removals by username, 400 InvalidRelation by user guid). */
   cfUaaOnlyUsername?: string;
   /** The user guids (UAA user ids) of CF_USERNAME, CF_SPACE_USERNAME, CF_NOT_IN_ORG_USERNAME and CF_UAA_ONLY_USERNAME: the role routes by user guid. */
   cfUserGuid?: string;

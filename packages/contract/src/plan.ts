@@ -154,6 +154,8 @@ export const cloudControllerProvocations: Record<string, Provocation> = {
   OrganizationNotFound: { guid: 'unknown' },
   SpaceNotFound: { guid: 'unknown' },
   UserNotFound: { body: { username: 'cfUnknownUsername' } },
+  // The routes by user guid: a user Cloud Controller has no record of (see userGuidOf).
+  InvalidRelationUnknownUser: { body: { username: 'cfUnknownUsername' } },
   UserWithOriginNotFound: { body: { origin: 'contract-checks-no-such-origin' } },
   UserNotFoundWithoutUsername: { body: 'noUsername' },
   RateLimitV2APIExceeded: { token: 'cfV2RateLimitToken', needs: ['cfV2RateLimitToken'], burst: true },
@@ -442,7 +444,7 @@ function rolePlan(
   // The routes by user guid name the user in the path and read no body.
   const path = base.path
     .replace('{guid}', encodeURIComponent(guid))
-    .replace('{user_guid}', () => encodeURIComponent(userGuidOf(provocation.body, base.method, userGuid, env)));
+    .replace('{user_guid}', () => encodeURIComponent(userGuidOf(provocation.body, userGuid, env)));
   return {
     ...plan,
     request: {
@@ -470,12 +472,11 @@ function bodyOf(body: Body | undefined, method: string, username: keyof Contract
 }
 
 /** The user guid of the user `body` names (the guid twin of bodyOf's username). */
-function userGuidOf(body: Body | undefined, method: string, userGuid: keyof ContractEnv, env: ContractEnv): string {
+function userGuidOf(body: Body | undefined, userGuid: keyof ContractEnv, env: ContractEnv): string {
   const field = typeof body === 'object' ? body.username : undefined;
   if (field === 'cfNotInOrgUsername') return env.cfNotInOrgUserGuid ?? defaultUnknownUserGuid;
-  // On removals, UserNotFound is also the answer for a user UAA knows but Cloud Controller does not.
-  if (field === 'cfUnknownUsername')
-    return (method !== 'PUT' ? env.cfUaaOnlyUserGuid : undefined) ?? defaultUnknownUserGuid;
+  // Cloud Controller does not ask UAA here: a user only UAA knows is as unknown as a made-up guid.
+  if (field === 'cfUnknownUsername') return env.cfUaaOnlyUserGuid ?? defaultUnknownUserGuid;
   return env[userGuid]!;
 }
 
