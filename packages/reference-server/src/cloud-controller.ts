@@ -245,6 +245,14 @@ async function resolveTarget(store: Store, request: RoleRequest): Promise<Resolv
  * Organizations: an Org Manager of an active organization. Spaces (SpaceAccess#update?): an
  * Org Manager of the space's active organization, or a Space Manager of the space.
  */
+/**
+ * Whether Cloud Controller has a record of the user. It makes one for every caller it
+ * authenticates (SecurityContextConfigurer#user_from_token), so the caller always has one.
+ */
+export async function hasCloudControllerRecord(store: Store, userId: string, token: VerifiedToken): Promise<boolean> {
+  return userId === token.userId || (await store.hasCloudControllerRecord(userId));
+}
+
 export async function mayChange(store: Store, userId: string | undefined, target: Resolved): Promise<boolean> {
   if (userId === undefined || target.organization.status !== 'active') return false;
   if (await store.hasOrgRole(target.organization.guid, userId, 'managers')) return true;
@@ -277,7 +285,7 @@ export async function handleRoleRequest(deps: CloudControllerDeps, request: Role
   if (isCfError(user)) return fail(user);
 
   // 6. Removals look the user up in Cloud Controller's own records too.
-  if (request.action === 'remove' && !(await deps.store.hasCloudControllerRecord(user.id))) {
+  if (request.action === 'remove' && !(await hasCloudControllerRecord(deps.store, user.id, token))) {
     return fail(cfErrors.userNotFound(user.id));
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   cfErrors,
+  hasCloudControllerRecord,
   mayChange,
   organizationResource,
   sendCfError,
@@ -72,7 +73,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
       userGuid,
     );
     if (denied) return denied;
-    const user = await findUser(userGuid);
+    const user = await findUser(userGuid, token);
     if (isCfError(user)) return user;
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {
@@ -87,9 +88,9 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
   }
 
   /** The user among Cloud Controller's records (User[guid:] in add_/remove_*_by_guid). */
-  async function findUser(userGuid: string) {
+  async function findUser(userGuid: string, token: VerifiedToken) {
     const user = await store.findUserById(userGuid);
-    if (!user || !(await store.hasCloudControllerRecord(user.id))) return cfErrors.unknownUserGuid(userGuid);
+    if (!user || !(await hasCloudControllerRecord(store, user.id, token))) return cfErrors.unknownUserGuid(userGuid);
     return user;
   }
 
@@ -113,7 +114,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
       userGuid,
     );
     if (denied) return denied;
-    const user = await findUser(userGuid);
+    const user = await findUser(userGuid, token);
     if (isCfError(user)) return user;
     const context = { actorUserId: token.userId, requestId };
     if (method === 'PUT') {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, ORG_ROLES, SPACE_ROLES } from '../src/index.js';
-import { bearer, startTestServer, tokens, type TestServer } from './support.js';
+import { fixtures, mintToken, ORG_ROLES, SPACE_ROLES } from '../src/index.js';
+import { bearer, secret, startTestServer, tokens, type TestServer } from './support.js';
 
 // The role routes by user guid look the user up among Cloud Controller's own records only
 // (vcap_relations' add_/remove_*_by_guid): they never ask UAA, and never create the record.
@@ -87,6 +87,29 @@ describe('a user Cloud Controller has no record of', () => {
       expect(await isolated.store.hasOrgRole(org, fixtures.uaaOnlyUserId, 'auditors')).toBe(true);
       expect((await isolated.call('DELETE', byGuid, { headers: bearer(admin) })).status).toBe(204);
       expect(await isolated.store.hasOrgRole(org, fixtures.uaaOnlyUserId, 'auditors')).toBe(false);
+    } finally {
+      await isolated.close();
+    }
+  });
+
+  it('the caller is never unknown: Cloud Controller makes a record of everyone it authenticates', async () => {
+    const isolated = await startTestServer();
+    try {
+      const own = await mintToken({
+        secret,
+        scopes: ['cloud_controller.write', 'cloud_controller.read'],
+        userId: fixtures.uaaOnlyUserId,
+      });
+      // Removing one's own role from an active organization: allowed, and nothing to remove.
+      const self = await isolated.call('DELETE', `/v2/organizations/${org}/auditors/${fixtures.uaaOnlyUserId}`, {
+        headers: bearer(own),
+      });
+      expect(self.status).toBe(204);
+      // Another caller asking for that user still finds no record.
+      const other = await isolated.call('DELETE', `/v2/organizations/${org}/auditors/${fixtures.uaaOnlyUserId}`, {
+        headers: bearer(admin),
+      });
+      expect(other.json).toEqual(unknownToCloudController(fixtures.uaaOnlyUserId));
     } finally {
       await isolated.close();
     }
