@@ -78,7 +78,8 @@ describe('the bundle', () => {
         path,
       ).toEqual(['204']);
       // A user Cloud Controller has no record of is an InvalidRelation (1002) on PUT and DELETE
-      // alike; the space PUT also refuses a user outside the organization, as the cf CLI meets it.
+      // alike; the space PUT also refuses a user outside the organization, as the cf CLI meets it;
+      // removing an Org User who holds space roles needs recursive=true.
       const invalidRelations = (o: typeof put) =>
         Object.keys(deref(doc, o.responses['400']!).content?.['application/json']?.examples ?? {});
       expect(invalidRelations(put), path).toEqual(
@@ -86,13 +87,17 @@ describe('the bundle', () => {
           ? ['InvalidRelationUnknownUser', 'InvalidRelation']
           : ['InvalidRelationUnknownUser'],
       );
-      expect(invalidRelations(remove), path).toEqual(['InvalidRelationUnknownUser']);
+      const orgUsers = path === '/v2/organizations/{guid}/users/{user_guid}';
+      expect(invalidRelations(remove), path).toEqual(
+        orgUsers ? ['InvalidRelationUnknownUser', 'AssociationNotEmpty'] : ['InvalidRelationUnknownUser'],
+      );
       expect(
         Object.keys(deref(doc, put.responses['404']!).content?.['application/json']?.examples ?? {}),
         path,
       ).toEqual([path.startsWith('/v2/spaces/') ? 'SpaceNotFound' : 'OrganizationNotFound']);
       const params = (remove as unknown as { parameters: Array<{ $ref: string }> }).parameters.map((p) => p.$ref);
       expect(params, path).toContain('#/components/parameters/Async');
+      expect(params.includes('#/components/parameters/Recursive'), path).toBe(orgUsers);
     }
   });
 
@@ -126,10 +131,11 @@ describe('the bundle', () => {
     );
   });
 
-  it('takes recursive only on both removals of users, as a string where only `true` counts', () => {
+  it('takes recursive only on the removals of users (by username and by guid), as a string where only `true` counts', () => {
     const withRecursive = ops.filter((o) => (o.parameters ?? []).some((p) => deref(doc, p).name === 'recursive'));
     expect(withRecursive.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       'DELETE /v2/organizations/{guid}/users',
+      'DELETE /v2/organizations/{guid}/users/{user_guid}',
       'POST /v2/organizations/{guid}/users/remove',
     ]);
     const recursive = deref(

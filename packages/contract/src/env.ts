@@ -55,11 +55,12 @@ export interface ContractEnv {
   cfNotInOrgUsername?: string;
   /** A user UAA knows but Cloud Controller has no record of (→ 404 UserNotFound on removals by username, 400 InvalidRelation by user guid). */
   cfUaaOnlyUsername?: string;
-  /** The user guids (UAA user ids) of CF_USERNAME, CF_SPACE_USERNAME, CF_NOT_IN_ORG_USERNAME and CF_UAA_ONLY_USERNAME: the role routes by user guid. */
+  /** The user guids (UAA user ids) of CF_USERNAME, CF_SPACE_USERNAME, CF_NOT_IN_ORG_USERNAME, CF_UAA_ONLY_USERNAME and CF_SPACE_ROLES_USERNAME: the role routes by user guid. */
   cfUserGuid?: string;
   cfSpaceUserGuid?: string;
   cfNotInOrgUserGuid?: string;
   cfUaaOnlyUserGuid?: string;
+  cfSpaceRolesUserGuid?: string;
   /** Token with `cloud_controller.write` alone (→ 403 InsufficientScope on the reads: lists, feature flags). */
   cfWriteOnlyToken?: string;
   /** UAA token with `scim.read` (→ 200 on UAA's `GET /Users`). */
@@ -134,6 +135,7 @@ export const contractEnvVariables: Record<keyof ContractEnv, string> = {
   cfSpaceUserGuid: 'CF_SPACE_USER_GUID',
   cfNotInOrgUserGuid: 'CF_NOT_IN_ORG_USER_GUID',
   cfUaaOnlyUserGuid: 'CF_UAA_ONLY_USER_GUID',
+  cfSpaceRolesUserGuid: 'CF_SPACE_ROLES_USER_GUID',
   cfWriteOnlyToken: 'CF_WRITE_ONLY_TOKEN',
   uaaScimReadToken: 'UAA_SCIM_READ_TOKEN',
   uaaUsername: 'UAA_USERNAME',

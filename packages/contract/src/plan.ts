@@ -408,7 +408,10 @@ function rolePlan(
   const exampleName = base.example ?? (names.length === 0 && status < 300 ? 'NoContent' : '');
   let provocation = provocationOf(operation, exampleName);
   if (!provocation) return { ...base, skip: `no provocation known for ${base.method} ${status} ${exampleName}`.trim() };
-  const absent = (provocation.needs ?? []).filter((field) => !env[field]);
+  // The routes by user guid name the provocation's user by its guid.
+  const named = typeof provocation.body === 'object' ? provocation.body.username : undefined;
+  const twin = byUserGuid && named ? userGuidTwins[named] : undefined;
+  const absent = [...(provocation.needs ?? []), ...(twin ? [twin] : [])].filter((field) => !env[field]);
   let plan = base;
   if (absent.length) {
     const needs = absent.map(envName).join(' and ');
@@ -472,12 +475,18 @@ function bodyOf(body: Body | undefined, method: string, username: keyof Contract
 }
 
 /** The user guid of the user `body` names (the guid twin of bodyOf's username). */
+/** The variable holding the guid of the user a username variable names. */
+const userGuidTwins: Partial<Record<keyof ContractEnv, keyof ContractEnv>> = {
+  cfNotInOrgUsername: 'cfNotInOrgUserGuid',
+  cfSpaceRolesUsername: 'cfSpaceRolesUserGuid',
+};
+
 function userGuidOf(body: Body | undefined, userGuid: keyof ContractEnv, env: ContractEnv): string {
   const field = typeof body === 'object' ? body.username : undefined;
-  if (field === 'cfNotInOrgUsername') return env.cfNotInOrgUserGuid ?? defaultUnknownUserGuid;
   // Cloud Controller does not ask UAA here: a user only UAA knows is as unknown as a made-up guid.
   if (field === 'cfUnknownUsername') return env.cfUaaOnlyUserGuid ?? defaultUnknownUserGuid;
-  return env[userGuid]!;
+  const twin = field && userGuidTwins[field];
+  return env[twin || userGuid]!;
 }
 
 /**

@@ -96,6 +96,7 @@ export async function referenceContractEnv(options: {
     cfSpaceUserGuid: fixtures.spaceUserId,
     cfNotInOrgUserGuid: fixtures.notInOrgUserId,
     cfUaaOnlyUserGuid: fixtures.uaaOnlyUserId,
+    cfSpaceRolesUserGuid: fixtures.userIdWithSpaceRoles,
     cfWriteOnlyToken: await mint(['cloud_controller.write'], fixtures.outsiderUserId),
     uaaScimReadToken: await mint(['scim.read', 'cloud_controller.read'], fixtures.adminUserId),
     // The development account of a bosh-lite UAA, which the reference server's UAA stand-in has.

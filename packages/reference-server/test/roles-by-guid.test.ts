@@ -114,4 +114,29 @@ describe('a user Cloud Controller has no record of', () => {
       await isolated.close();
     }
   });
+
+  it('an Org User who holds space roles: 400 AssociationNotEmpty, then recursive=true takes the space roles first', async () => {
+    const isolated = await startTestServer();
+    try {
+      const orgWithRoles = fixtures.orgWithSpaceRoles;
+      const route = `/v2/organizations/${orgWithRoles}/users/${fixtures.userIdWithSpaceRoles}`;
+      const refused = await isolated.call('DELETE', route, { headers: bearer(admin) });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({
+        description: 'Please delete the user associations for your spaces in the org.',
+        error_code: 'CF-AssociationNotEmpty',
+        code: 10006,
+      });
+      expect(await isolated.store.hasOrgRole(orgWithRoles, fixtures.userIdWithSpaceRoles, 'users')).toBe(true);
+      const recursive = await isolated.call('DELETE', `${route}?recursive=true`, { headers: bearer(admin) });
+      expect(recursive.status).toBe(204);
+      expect(await isolated.store.hasOrgRole(orgWithRoles, fixtures.userIdWithSpaceRoles, 'users')).toBe(false);
+      const spaceRoles = (await isolated.store.listSpaceRoles(orgWithRoles)).filter(
+        (grant) => grant.userId === fixtures.userIdWithSpaceRoles,
+      );
+      expect(spaceRoles).toEqual([]);
+    } finally {
+      await isolated.close();
+    }
+  });
 });

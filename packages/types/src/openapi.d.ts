@@ -290,6 +290,9 @@ export interface paths {
          *     included) is not found here: the answer is `400 CF-InvalidRelation` ("Could not find
          *     VCAP::CloudController::User with guid: …"), not `204`.
          *
+         *     A user who still holds space roles in the organization is not removed (`400
+         *     CF-AssociationNotEmpty`) unless `recursive=true` is sent, which takes those roles first.
+         *
          *     The call is idempotent: removing a role the user does not have answers 204 too.
          */
         delete: operations["removeUserFromOrganization"];
@@ -2020,6 +2023,17 @@ export interface components {
                 "application/json": components["schemas"]["CloudControllerError"];
             };
         };
+        /** @description Cloud Controller has no record of the user (`CF-InvalidRelation`: it does not ask UAA on this route, so a UAA user who has never used Cloud Controller ends here too), or the user still holds roles in spaces of the organization and `recursive=true` was not sent (`CF-AssociationNotEmpty`). */
+        CfRemoveOrgUserByGuidBadRequest: {
+            headers: {
+                "X-VCAP-Request-ID": components["headers"]["XVcapRequestId"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CloudControllerError"];
+            };
+        };
         /** @description The user holds the Org Manager role in the organization. */
         ManagerAddedToOrganization: {
             headers: {
@@ -3094,6 +3108,11 @@ export interface operations {
         parameters: {
             query?: {
                 /**
+                 * @description `true` also removes the user's space roles (developer, manager, auditor) in this organization's spaces and the user's other organization roles. Without it, removing a user who still holds space roles fails with `CF-AssociationNotEmpty`. Cloud Controller compares the raw value with the string `true`: only exactly `true` counts; any other value (`TRUE`, `1`, `yes`, empty) means not recursive and is not an error.
+                 * @example true
+                 */
+                recursive?: components["parameters"]["Recursive"];
+                /**
                  * @description Cloud Controller v2 reads `async=true` on every `DELETE` (the raw value is compared with the string `true`; any other value means not async and is not an error). Removing a role is always done at once, so the answer is `204` either way. The cf CLI v6 sends `async=true` when it removes a space role by guid.
                  * @example true
                  */
@@ -3117,7 +3136,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["RoleRemovedNoContent"];
-            400: components["responses"]["CfRoleByGuidInvalidRelation"];
+            400: components["responses"]["CfRemoveOrgUserByGuidBadRequest"];
             401: components["responses"]["CfUnauthorized"];
             403: components["responses"]["CfRoleByGuidForbidden"];
             404: components["responses"]["CfRoleByGuidNotFound"];
