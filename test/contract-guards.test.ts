@@ -105,7 +105,6 @@ describe('check:generated', { timeout: 30_000 }, () => {
       readFileSync(copy.typesFile, 'utf8').replace('username: string;', 'username: number;'),
     );
     const problems = (await checkGenerated(copy)).join('\n');
-    expect(problems).toContain('packages/types/src/openapi.d.ts');
-    expect(problems).toContain('differs from the contract');
+    expect(problems.split('\n')).toContain('  packages/types/src/openapi.d.ts  (differs from the contract)');
   });
 });

@@ -315,7 +315,8 @@ const run = promisify(execFile);
 export async function checkGenerated(at: ContractPaths = paths): Promise<string[]> {
   const generated = relative(at.root, dirname(at.typesFile));
   const git = async (...args: string[]) => (await run('git', args, { cwd: at.root, encoding: 'utf8' })).stdout;
-  const status = (await git('status', '--porcelain', '--', generated)).trim();
+  // Only the end is trimmed: each porcelain line starts with its two status columns, a space included.
+  const status = (await git('status', '--porcelain', '--', generated)).trimEnd();
   if (!status) return [];
   return [
     'Generated code is stale or uncommitted:',
