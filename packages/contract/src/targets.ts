@@ -125,69 +125,47 @@ export async function startReferenceTarget(
   const { startServer, mintToken, fixtures } = await import('@org-membership-api/reference-server');
   const directory = await mkdtemp(join(tmpdir(), 'contract-reference-'));
   const secret = `contract-checks-${process.pid}-${Date.now()}`;
-  const server = await startServer({
-    port: 0,
-    databasePath: options.database ?? join(directory, 'reference.db'),
-    seed: true,
-    jwtSecret: secret,
+  type InstanceOptions = Partial<Parameters<typeof startServer>[0]>;
+  // An instance with the fixtures and the key of the others, on the shared database when one is
+  // given, else on a SQLite file of its own.
+  const instance = (file: string, extra: InstanceOptions = {}, ownDatabase = false) =>
+    startServer({
+      port: 0,
+      databasePath: ownDatabase ? join(directory, file) : (options.database ?? join(directory, file)),
+      seed: true,
+      jwtSecret: secret,
+      log: () => {},
+      ...extra,
+    });
+  const server = await instance(
+    'reference.db',
     // Without the test limits: the member API keeps its own default, Cloud Controller has none.
-    ...(rateLimited
+    rateLimited
       ? {
           memberRateLimit: referenceRateLimit,
           cloudControllerRateLimit: referenceRateLimit,
           cloudControllerV2RateLimit: referenceCloudControllerLimits.v2Api,
           cloudControllerUnauthenticatedRateLimit: referenceCloudControllerLimits.unauthenticated,
         }
-      : {}),
-    log: () => {},
-  });
-  // The same data and key with the identity service down, for 503 UaaUnavailable.
-  const identityDown = await startServer({
-    port: 0,
-    databasePath: options.database ?? join(directory, 'identity-down.db'),
-    seed: true,
-    jwtSecret: secret,
-    userDirectoryAvailable: false,
-    log: () => {},
-  });
-  // The same key on a database that fails (closed under the running server), for 500.
-  const storageFault = await startServer({
-    port: 0,
-    databasePath: options.database ?? join(directory, 'storage-fault.db'),
-    seed: true,
-    jwtSecret: secret,
-    log: () => {},
-  });
+      : {},
+  );
+  // The identity service down, for 503 UaaUnavailable.
+  const identityDown = await instance('identity-down.db', { userDirectoryAvailable: false });
+  // A database that fails (closed under the running server), for 500.
+  const storageFault = await instance('storage-fault.db');
   await storageFault.store.close();
-  // The same data and key answering DELETE as releases before 2016 did (200 and the organization).
-  const legacyDelete = await startServer({
-    port: 0,
-    databasePath: options.database ?? join(directory, 'legacy-delete.db'),
-    seed: true,
-    jwtSecret: secret,
-    deleteSuccessStatus: 200,
-    log: () => {},
-  });
-  // The same data and key with UAA's rate limiter on: a burst there slows no other check.
-  const uaaRateLimited = await startServer({
-    port: 0,
-    databasePath: options.database ?? join(directory, 'uaa-rate-limited.db'),
-    seed: true,
-    jwtSecret: secret,
-    uaaRateLimit: referenceUaaRateLimit,
-    log: () => {},
-  });
-  // The same data and key with the role feature flags off (cf disable-feature-flag), for 403
-  // FeatureDisabled. Always on a database of its own: the flags are stored, and on a shared
-  // database they would be off for every instance.
-  const featureFlagsDisabled = await startServer({
-    port: 0,
-    databasePath: join(directory, 'feature-flags-disabled.db'),
-    seed: true,
-    jwtSecret: secret,
-    featureFlags: { set_roles_by_username: false, unset_roles_by_username: false },
-    log: () => {},
-  });
+  // DELETE answered as releases before 2016 did (200 and the organization).
+  const legacyDelete = await instance('legacy-delete.db', { deleteSuccessStatus: 200 });
+  // UAA's rate limiter on: a burst there slows no other check.
+  const uaaRateLimited = await instance('uaa-rate-limited.db', { uaaRateLimit: referenceUaaRateLimit });
+  // The role feature flags off (cf disable-feature-flag), for 403 FeatureDisabled. Always on a
+  // database of its own: the flags are stored, and on a shared database they would be off for
+  // every instance.
+  const featureFlagsDisabled = await instance(
+    'feature-flags-disabled.db',
+    { featureFlags: { set_roles_by_username: false, unset_roles_by_username: false } },
+    true,
+  );
   const mint = (scopes: string[], userId: string, orgId?: string) =>
     mintToken({ secret, scopes, userId, ...(orgId ? { orgId } : {}), expiresInSeconds: 3600 });
   const env: ContractEnv = {
