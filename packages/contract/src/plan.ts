@@ -570,14 +570,15 @@ function readPlan(
     return { ...base, skip: `no provocation known for ${base.method} ${status} ${base.example ?? ''}`.trim() };
   if (provocation.skip) return { ...base, skip: provocation.skip };
   const open = !operation.security.some((requirement) => Object.keys(requirement).length > 0);
-  // What anyone may read (the root document, /v2/info) comes from the server's configuration.
-  if (open && status === 500)
-    return { ...base, skip: 'answered from configuration, not storage: no fault of a valid request reaches it' };
+  const cloudController = operation.dialect?.id === 'cloudController';
+  // What anyone may read (the root document, /v2/info) comes from configuration, but Cloud
+  // Controller looks up the record of every caller it authenticates: a storage fault reaches
+  // a request with a token.
+  const faultWithToken = open && status === 500 && cloudController;
   // Cloud Controller's general limiter matches the root documents (/, /v2/info) by their full
   // path: asked with a query string they count like any other request.
-  const counted: Record<string, string> =
-    status === 429 && open && operation.dialect?.id === 'cloudController' ? { counted: 'true' } : {};
-  const tokenField = provocation.token ?? (open ? 'none' : defaultTokenField(operation));
+  const counted: Record<string, string> = status === 429 && open && cloudController ? { counted: 'true' } : {};
+  const tokenField = provocation.token ?? (open && !faultWithToken ? 'none' : defaultTokenField(operation));
   const needs = [
     ...(provocation.needs ?? []),
     ...(tokenField === 'none' || tokenField === 'garbage' ? [] : [tokenField]),

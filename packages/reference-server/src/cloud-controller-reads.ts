@@ -328,12 +328,13 @@ export function createCloudControllerReads(options: ReadOptions) {
   ): Promise<boolean> {
     if (req.method !== 'GET') return false;
     const path = url.pathname;
-    if (path === '/v2/info') {
-      sendJson(res, 200, headers, info(req, await authenticate()));
-      return true;
-    }
-    if (path === '/') {
-      sendJson(res, 200, headers, root(req));
+    if (path === '/v2/info' || path === '/') {
+      const authentication = await authenticate();
+      // Cloud Controller looks up the record of every caller it authenticates before any route
+      // (SecurityContextConfigurer): with a token, a storage fault reaches these two as well.
+      const caller = authentication.kind === 'valid' ? authentication.token.userId : undefined;
+      if (caller !== undefined) await store.hasCloudControllerRecord(caller);
+      sendJson(res, 200, headers, path === '/' ? root(req) : info(req, authentication));
       return true;
     }
     const orgSpaces = ORGANIZATION_SPACES.exec(path);

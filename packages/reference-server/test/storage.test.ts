@@ -64,6 +64,29 @@ describe('the database file removed while the server runs', () => {
   });
 });
 
+describe('a store that fails under the running server', () => {
+  it("the root documents answer without a token, and 500 with one: the caller's record is looked up first", async () => {
+    const server = await startTestServer();
+    try {
+      await server.store.close();
+      const admin = await tokens.admin();
+      for (const path of ['/', '/v2/info']) {
+        expect((await server.call('GET', path)).status, path).toBe(200);
+        // (call() holds every answer to the contract and a 500 to be no fault; this one is injected.)
+        const withToken = await fetch(`${server.url}${path}`, { headers: bearer(admin) });
+        expect(withToken.status, path).toBe(500);
+        expect(await withToken.json()).toEqual({
+          description: 'Server error',
+          error_code: 'CF-ServerError',
+          code: 10001,
+        });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('audit events', () => {
   it('only real changes are recorded: a repeated grant or revoke adds nothing', async () => {
     const store = new SqliteStore(join(dir, 'audit.db'));
