@@ -185,8 +185,9 @@ const kindsNeeding: Partial<Record<ErrorKind, keyof OperationTraits>> = {
 
 /**
  * The documented answer to each kind of rejected request that `operation` can meet: those of
- * its path (errorsForPath), with the operation's own (`x-dialect-errors`) over them. An
- * operation open to anyone meets no token errors; one without path parameters, no malformed one.
+ * its path (errorsForPath), with the operation's own (`x-dialect-errors`) over them; a kind the
+ * operation sets to null it cannot meet. An operation open to anyone meets no token errors; one
+ * without path parameters, no malformed one.
  */
 export function errorsForOperation(
   dialect: ApiDialect,
@@ -195,13 +196,24 @@ export function errorsForOperation(
   operationObject: object = {},
 ): DialectErrors {
   const own = (operationObject as Record<string, unknown>)[operationErrorsExtension];
+  const where = `${operationErrorsExtension} of ${path}`;
+  if (own !== undefined && !isRecord(own)) fail(`${where} must be an object`);
+  // A kind set to null is one the operation cannot meet (nothing it reads can be malformed).
+  const none = Object.entries(own ?? {})
+    .filter(([, ref]) => ref === null)
+    .map(([kind]) => kind);
+  for (const kind of none)
+    if (!(errorKinds as readonly string[]).includes(kind))
+      fail(`${where}: unknown error kind ${kind} (known: ${errorKinds.join(', ')})`);
   const merged: DialectErrors = {
     ...errorsForPath(dialect, path),
-    ...(own === undefined ? {} : readErrors(own, `${operationErrorsExtension} of ${path}`)),
+    ...(own === undefined
+      ? {}
+      : readErrors(Object.fromEntries(Object.entries(own).filter(([, ref]) => ref !== null)), where)),
   };
   for (const kind of errorKinds) {
     const needs = kindsNeeding[kind];
-    if (needs && !traits[needs]) delete merged[kind];
+    if ((needs && !traits[needs]) || none.includes(kind)) delete merged[kind];
   }
   return merged;
 }

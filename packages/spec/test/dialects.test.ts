@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dialectForPath,
+  errorsForOperation,
   errorsForPath,
   exampleValue,
   listOperations,
@@ -46,6 +47,24 @@ describe('the dialect table', () => {
           response.headers.map((header) => header.name),
           `${operation.operationId} ${response.status}`,
         ).toContain(operation.dialect!.requestIdHeader);
+  });
+
+  it('drops the kinds an operation sets to null in x-dialect-errors, and refuses an unknown kind', () => {
+    const cloudController = dialects.find((dialect) => dialect.id === 'cloudController')!;
+    const traits = { secured: true, pathParameters: true, input: true };
+    const path = '/v2/organizations/{guid}/users/{user_guid}';
+    expect(errorsForOperation(cloudController, path, traits).invalidRequest).toBeDefined();
+    const none = errorsForOperation(cloudController, path, traits, { 'x-dialect-errors': { invalidRequest: null } });
+    expect(none.invalidRequest).toBeUndefined();
+    expect(none.missingToken).toBeDefined();
+    expect(() =>
+      errorsForOperation(cloudController, path, traits, { 'x-dialect-errors': { malformedThing: null } }),
+    ).toThrow(/unknown error kind malformedThing/);
+    // The removals by user guid read nothing that can be malformed.
+    const removal = listOperations(document).find(
+      (operation) => operation.operationId === 'removeUserFromOrganization',
+    )!;
+    expect(removal.errors.invalidRequest).toBeUndefined();
   });
 
   it("gives a path the errors of its longest matching errorsByPathPrefix entry over the dialect's", () => {
