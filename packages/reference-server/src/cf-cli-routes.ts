@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Authentication } from './cloud-controller.js';
 import { createCloudControllerReads } from './cloud-controller-reads.js';
-import type { RequestBody } from './http.js';
+import type { RequestBody, RequestTarget } from './http.js';
 import { createRolesByGuid } from './roles-by-guid.js';
 import type { Store } from './store.js';
 import type { UaaRateLimiter } from './rate-limit.js';
@@ -57,7 +57,7 @@ export function createCfCliRoutes(options: CfCliRouteOptions) {
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
+    url: RequestTarget,
     headers: OutgoingHttpHeaders,
     requestId: string,
     body: RequestBody,

@@ -7,7 +7,7 @@ import {
   type Authentication,
   type CloudControllerError,
 } from './cloud-controller.js';
-import { sendJson } from './http.js';
+import { sendJson, type RequestTarget } from './http.js';
 import { FEATURE_FLAGS, type FeatureFlag, type Organization, type Space, type Store, type UserRoles } from './store.js';
 import type { VerifiedToken } from './tokens.js';
 
@@ -112,7 +112,7 @@ function integerParameter(value: string | null, name: string): number | CloudCon
 }
 
 /** Parses the list parameters as Cloud Controller's CommonParams, Query and renderer do. */
-function parseListQuery(url: URL, queryable: readonly string[]): ListQuery | CloudControllerError {
+function parseListQuery(url: RequestTarget, queryable: readonly string[]): ListQuery | CloudControllerError {
   const params = url.searchParams;
   const page = integerParameter(params.get('page'), 'page') ?? 1;
   const perPage = integerParameter(params.get('results-per-page'), 'results-per-page') ?? 50;
@@ -236,7 +236,7 @@ export function createCloudControllerReads(options: ReadOptions) {
   const spaceField = (space: Space, attribute: string): string =>
     attribute === 'name' ? space.name : space.organizationGuid;
 
-  async function listOrganizations(url: URL, token: VerifiedToken): Promise<unknown> {
+  async function listOrganizations(url: RequestTarget, token: VerifiedToken): Promise<unknown> {
     const query = parseListQuery(url, ['name', 'status']);
     if (isCfError(query)) return query;
     const organizations = keep(await visibleOrganizations(token), query.filters, organizationField);
@@ -249,7 +249,7 @@ export function createCloudControllerReads(options: ReadOptions) {
     );
   }
 
-  async function listSpaces(url: URL, token: VerifiedToken, organizationGuid?: string): Promise<unknown> {
+  async function listSpaces(url: RequestTarget, token: VerifiedToken, organizationGuid?: string): Promise<unknown> {
     const query = parseListQuery(url, ['name', 'organization_guid']);
     if (isCfError(query)) return query;
     const spaces = keep(await visibleSpaces(token, organizationGuid), query.filters, spaceField);
@@ -322,7 +322,7 @@ export function createCloudControllerReads(options: ReadOptions) {
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
+    url: RequestTarget,
     headers: OutgoingHttpHeaders,
     authenticate: () => Promise<Authentication>,
   ): Promise<boolean> {

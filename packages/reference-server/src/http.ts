@@ -51,14 +51,45 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit: number
   });
 }
 
+/** What the server routes by: the request's path and its query. */
+export interface RequestTarget {
+  /** The path, percent-encoded as a URL spells it, with its dot segments as sent. */
+  pathname: string;
+  /** `?` and the query, or empty. */
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+// A `.` or `..` path segment (also percent-encoded), which the URL parser would resolve away.
+const dotSegment = /(?<=\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
+
 /**
  * A request target in origin form (`/v2/...?x`) or absolute form (`http://host/v2/...`, which
- * HTTP/1.1 servers must accept) as a URL; undefined for authority form, `*` and the rest.
+ * HTTP/1.1 servers must accept); undefined for authority form, `*` and the rest. Parsed as a
+ * URL, but with dot segments kept: Rack routes the path as sent, so `/v2/spaces/G/managers/.`
+ * names the user guid `.` (and is asked for a token first), not `/v2/spaces/G/managers/`.
  */
-export function targetUrl(target: string | undefined): URL | undefined {
+export function targetUrl(target: string | undefined): RequestTarget | undefined {
   if (!target || !(target.startsWith('/') || /^https?:\/\//i.test(target))) return undefined;
+  const pathStart = target.startsWith('/') ? 0 : target.indexOf('/', target.indexOf('//') + 2);
+  const pathEnd = pathStart < 0 ? -1 : target.slice(pathStart).search(/[?#]/);
+  const dots: string[] = [];
+  // A placeholder no client can have sent: a fresh uuid, only where there are dot segments.
+  let nonce = '';
+  const dotPlaceholder = (index: number) => `%00${(nonce ||= randomUUID())}.${index}%00`;
+  const protectedTarget =
+    pathStart < 0
+      ? target
+      : target.slice(0, pathStart) +
+        (pathEnd < 0 ? target.slice(pathStart) : target.slice(pathStart, pathStart + pathEnd)).replace(
+          dotSegment,
+          (segment) => dotPlaceholder(dots.push(segment) - 1),
+        ) +
+        (pathEnd < 0 ? '' : target.slice(pathStart + pathEnd));
   try {
-    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+    const url = new URL(protectedTarget.startsWith('/') ? `http://localhost${protectedTarget}` : protectedTarget);
+    const pathname = dots.reduce((path, segment, index) => path.replace(dotPlaceholder(index), segment), url.pathname);
+    return { pathname, search: url.search, searchParams: url.searchParams };
   } catch {
     return undefined;
   }

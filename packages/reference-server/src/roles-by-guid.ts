@@ -11,7 +11,7 @@ import {
   type Resolved,
 } from './cloud-controller.js';
 import { decodePathSegment, isCfError, requireToken } from './cloud-controller-reads.js';
-import { sendJson, sendNoContent } from './http.js';
+import { sendJson, sendNoContent, type RequestTarget } from './http.js';
 import type { OrgRole, Organization, Space, SpaceRole, Store } from './store.js';
 import type { VerifiedToken } from './tokens.js';
 
@@ -55,7 +55,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
 
   async function changeOrganizationRole(
     method: 'PUT' | 'DELETE',
-    url: URL,
+    url: RequestTarget,
     match: RegExpExecArray,
     token: VerifiedToken,
     requestId: string,
@@ -131,7 +131,7 @@ export function createRolesByGuid(options: RolesByGuidOptions) {
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
+    url: RequestTarget,
     headers: OutgoingHttpHeaders,
     requestId: string,
     authenticate: () => Promise<Authentication>,

@@ -22,6 +22,7 @@ import {
   sendJson,
   targetUrl,
   vcapRequestId,
+  type RequestTarget,
 } from './http.js';
 import { handleRemoveMember, memberErrors, sendMemberError } from './members.js';
 import {
@@ -300,7 +301,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
   async function route(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL | undefined,
+    url: RequestTarget | undefined,
     dialect: ApiDialect,
     headers: Record<string, string>,
     requestId: string,

@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { Authentication } from './cloud-controller.js';
 import { devAccounts, type DevAccount } from './dev-accounts.js';
-import { excerpt, sendJson, type RequestBody } from './http.js';
+import { excerpt, sendJson, type RequestBody, type RequestTarget } from './http.js';
 import type { UaaRateLimiter } from './rate-limit.js';
 import type { DirectoryUser, Store } from './store.js';
 
@@ -222,7 +222,7 @@ export function createUaa(options: UaaOptions) {
     });
   }
 
-  async function users(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, url: URL) {
+  async function users(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, url: RequestTarget) {
     const authentication = await options.authenticate(req);
     if (authentication.kind === 'none') return sendUaaError(res, headers, uaaErrors.fullAuthenticationRequired());
     if (authentication.kind !== 'valid') return sendUaaError(res, headers, uaaErrors.invalidToken());
@@ -265,7 +265,7 @@ export function createUaa(options: UaaOptions) {
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
+    url: RequestTarget,
     headers: OutgoingHttpHeaders,
     body: RequestBody,
   ): Promise<boolean> {

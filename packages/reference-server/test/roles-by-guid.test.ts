@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, mintToken, ORG_ROLES, SPACE_ROLES } from '../src/index.js';
+import { exchange, request } from './raw-http.js';
 import { bearer, secret, startTestServer, tokens, type TestServer } from './support.js';
 
 // The role routes by user guid look the user up among Cloud Controller's own records only
@@ -137,6 +138,30 @@ describe('a user Cloud Controller has no record of', () => {
       expect(spaceRoles).toEqual([]);
     } finally {
       await isolated.close();
+    }
+  });
+
+  it('a dot segment is a user guid like any other, as Rack routes the path as sent: 401 without a token, 400 with one', async () => {
+    // Raw requests: HTTP clients resolve `.` and `..` before sending.
+    for (const dots of ['.', '..', '%2E']) {
+      const target = `/v2/spaces/${space}/managers/${dots}`;
+      const answers = await exchange(
+        server.url,
+        [
+          request('DELETE', target, { Accept: 'application/json' }),
+          request('DELETE', target, {
+            Accept: 'application/json',
+            Authorization: `bearer ${admin}`,
+            Connection: 'close',
+          }),
+        ],
+        { end: true },
+      );
+      expect(
+        answers.responses.map((answer) => answer.status),
+        target,
+      ).toEqual([401, 400]);
+      expect(JSON.parse(answers.responses[1]!.body)).toEqual(unknownToCloudController(decodeURIComponent(dots)));
     }
   });
 });
