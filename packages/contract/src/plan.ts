@@ -474,13 +474,13 @@ function bodyOf(body: Body | undefined, method: string, username: keyof Contract
   return JSON.stringify({ username: name, ...(body?.origin ? { origin: body.origin } : {}) });
 }
 
-/** The user guid of the user `body` names (the guid twin of bodyOf's username). */
 /** The variable holding the guid of the user a username variable names. */
 const userGuidTwins: Partial<Record<keyof ContractEnv, keyof ContractEnv>> = {
   cfNotInOrgUsername: 'cfNotInOrgUserGuid',
   cfSpaceRolesUsername: 'cfSpaceRolesUserGuid',
 };
 
+/** The user guid of the user `body` names (the guid twin of bodyOf's username). */
 function userGuidOf(body: Body | undefined, userGuid: keyof ContractEnv, env: ContractEnv): string {
   const field = typeof body === 'object' ? body.username : undefined;
   // Cloud Controller does not ask UAA here: a user only UAA knows is as unknown as a made-up guid.
