@@ -56,6 +56,29 @@ function run(
   });
 }
 
+/** The server command running on a free port: its process, and its URL once it listens. */
+async function startCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', ...args], {
+    cwd: packageDir,
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...env },
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (data: Buffer) => {
+        out += data.toString();
+        const match = /listening on (\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', () => reject(new Error('server exited')));
+    });
+    return { child, url };
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+}
+
 function expectOneLineFailure(result: Run, pattern: RegExp): void {
   expect(result.code, result.stderr).not.toBe(0);
   expect(result.stdout).not.toContain('listening');
@@ -95,31 +118,15 @@ describe('server command', { timeout: 60_000 }, () => {
 
   it('--public-url is what /v2/info names; --disable-feature-flag is what the flag reads', async () => {
     const path = join(dir, 'public-url', 'reference.db');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli.ts',
-        '--port',
-        '0',
-        '--db',
-        path,
-        '--public-url',
-        'http://cf.example.test:1234',
-      ].concat(['--disable-feature-flag', 'unset_roles_by_username']),
-      { cwd: packageDir, env: { PATH: process.env['PATH'] ?? '', HOME: dir } },
-    );
+    const { child, url } = await startCli([
+      '--db',
+      path,
+      '--public-url',
+      'http://cf.example.test:1234',
+      '--disable-feature-flag',
+      'unset_roles_by_username',
+    ]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (data: Buffer) => {
-          out += data.toString();
-          const match = /listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error('server exited')));
-      });
       const info = (await (await fetch(`${url}/v2/info`)).json()) as { authorization_endpoint: string };
       expect(info.authorization_endpoint).toBe('http://cf.example.test:1234');
       const login = await fetch(`${url}/oauth/token`, {
@@ -160,20 +167,8 @@ describe('server command', { timeout: 60_000 }, () => {
 
   it('first run on a new database: seeded, the README username works with a token from the token command', async () => {
     const path = join(dir, 'first-run', 'reference.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', path], {
-      cwd: packageDir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir },
-    });
+    const { child, url } = await startCli(['--db', path]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (data: Buffer) => {
-          out += data.toString();
-          const match = /listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error('server exited')));
-      });
       const token = (
         await run('src/token-cli.ts', ['--scopes', 'cloud_controller.admin', '--user', fixtures.adminUserId])
       ).stdout.trim();
@@ -201,24 +196,10 @@ describe('Cloud Controller rate limit options', { timeout: 60_000 }, () => {
   it('--cf-v2-rate-limit and CF_UNAUTHENTICATED_RATE_LIMIT produce their 429s; a bad value is one line', async () => {
     expectOneLineFailure(await run('src/cli.ts', ['--cf-v2-rate-limit', 'many']), /--cf-v2-rate-limit/);
     const path = join(dir, 'limits', 'reference.db');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', path, '--cf-v2-rate-limit', '1/60000'],
-      {
-        cwd: packageDir,
-        env: { PATH: process.env['PATH'] ?? '', HOME: dir, CF_UNAUTHENTICATED_RATE_LIMIT: '1/60000' },
-      },
-    );
+    const { child, url } = await startCli(['--db', path, '--cf-v2-rate-limit', '1/60000'], {
+      CF_UNAUTHENTICATED_RATE_LIMIT: '1/60000',
+    });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (data: Buffer) => {
-          out += data.toString();
-          const match = /listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error('server exited')));
-      });
       const rolePath = `${url}/v2/organizations/${fixtures.organizations.name1766}/users`;
       const put = (headers: Record<string, string>) =>
         fetch(rolePath, { method: 'PUT', headers, body: JSON.stringify({ username: 'user@example.com' }) });
@@ -243,21 +224,10 @@ describe('Cloud Controller rate limit options', { timeout: 60_000 }, () => {
 describe('UAA rate limit option', { timeout: 60_000 }, () => {
   it('UAA_RATE_LIMIT limits the built-in UAA per address; a bad --uaa-rate-limit is one line', async () => {
     expectOneLineFailure(await run('src/cli.ts', ['--uaa-rate-limit', '5/0']), /--uaa-rate-limit/);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--db', join(dir, 'uaa-limit', 'reference.db')],
-      { cwd: packageDir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, UAA_RATE_LIMIT: '1/60000' } },
-    );
+    const { child, url } = await startCli(['--db', join(dir, 'uaa-limit', 'reference.db')], {
+      UAA_RATE_LIMIT: '1/60000',
+    });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (data: Buffer) => {
-          out += data.toString();
-          const match = /listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error('server exited')));
-      });
       expect((await fetch(`${url}/login`)).status).toBe(200);
       const limited = await fetch(`${url}/login`);
       expect(limited.status).toBe(429);
