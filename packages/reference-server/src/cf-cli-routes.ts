@@ -53,7 +53,10 @@ export function createCfCliRoutes(options: CfCliRouteOptions) {
           rateLimiter: options.uaaRateLimiter,
         });
 
-  /** Answers the request when it is one of these routes; false otherwise. */
+  /**
+   * Answers the request when it is one of these routes; false otherwise. `authentication`: the
+   * request's, where the caller has already checked its token (not checked again).
+   */
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -61,8 +64,9 @@ export function createCfCliRoutes(options: CfCliRouteOptions) {
     headers: OutgoingHttpHeaders,
     requestId: string,
     body: RequestBody,
+    authentication?: Authentication,
   ): Promise<boolean> {
-    const authenticate = () => options.authenticate(req);
+    const authenticate = () => (authentication ? Promise.resolve(authentication) : options.authenticate(req));
     if (url.pathname === '/' || url.pathname.startsWith('/v2/')) {
       return (
         (await reads.handle(req, res, url, headers, authenticate)) ||

@@ -332,7 +332,7 @@ export function createRequestHandler(store: Store, options: ServerOptions) {
         Object.assign(headers, outcome.headers);
       }
       // The cf CLI's discovery, lookups and role routes by user guid.
-      if (await cfCli.handle(req, res, url, headers, requestId, body)) return;
+      if (await cfCli.handle(req, res, url, headers, requestId, body, authentication)) return;
       const route = routeOperation(cloudControllerRoutes, req.method, url.pathname);
       if (!route) return sendUnknownRoute(res, headers, dialect, url.pathname);
       // Rack keeps the last of repeated query parameters; only exactly "true" counts.
